@@ -1,0 +1,191 @@
+//! The command line: argument parsing and one file per subcommand. Each
+//! subcommand writes to the streams it is given and returns the exit code,
+//! so tests run the real commands in-process as well as through the binary.
+
+mod check;
+mod clips;
+mod plan;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::ConfigError;
+use crate::inputs::Inputs;
+use crate::lang::{Lang, Localize};
+
+/// What the program gets from outside besides its arguments.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The current instant, from the clock.
+    pub now: DateTime<Utc>,
+    /// The `LANG` environment variable.
+    pub lang_env: Option<String>,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "loa",
+    version,
+    about = "Tự động phát thanh cho đài truyền thanh cấp xã / Autopilot for a commune loudspeaker station"
+)]
+struct Args {
+    /// Ngôn ngữ thông báo / message language (vi, en); mặc định theo LANG.
+    #[arg(long, global = true, value_parser = ["vi", "en"])]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConfigArg {
+    /// Tệp cấu hình đài / the station config file.
+    #[arg(long, default_value = "config/loa.toml")]
+    config: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Kiểm tra cấu hình, văn bản và clip / validate config, directives and clips.
+    Check(ConfigArg),
+    /// Danh mục clip / the clip catalog.
+    Clips {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Định dạng / output format.
+        #[arg(long, value_enum, default_value_t = ClipsFormat::Table)]
+        format: ClipsFormat,
+    },
+    /// Lập lịch phát / plan the calendar.
+    Plan {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Từ ngày / first day (YYYY-MM-DD or DD/MM/YYYY); default today.
+        #[arg(long)]
+        from: Option<String>,
+        /// Đến ngày / last day, included; default 6 days after --from.
+        #[arg(long)]
+        to: Option<String>,
+        /// Định dạng / output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+        /// Ghi ra tệp thay vì màn hình / write to a file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ClipsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Table,
+    Json,
+    Ics,
+}
+
+/// Runs `loa` with `args` (program name first); returns the exit code:
+/// 0 all well, 1 a problem with the station's files, 2 a usage error.
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let args = match Args::try_parse_from(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let text = e.render().to_string();
+            let _ = if code == 0 {
+                write!(out, "{text}")
+            } else {
+                write!(err, "{text}")
+            };
+            return code;
+        }
+    };
+    let lang = Lang::choose(args.lang.as_deref(), ctx.lang_env.as_deref());
+    let result = match &args.command {
+        Command::Check(c) => check::run(&c.config, ctx, lang, out, err),
+        Command::Clips { config, format } => clips::run(&config.config, *format, ctx, lang, out, err),
+        Command::Plan {
+            config,
+            from,
+            to,
+            format,
+            output,
+        } => plan::run(
+            plan::Options {
+                config: &config.config,
+                from: from.as_deref(),
+                to: to.as_deref(),
+                format: *format,
+                output: output.as_deref(),
+            },
+            ctx,
+            lang,
+            out,
+            err,
+        ),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "{}: {e:#}", lang.pick("lỗi", "error"));
+            1
+        }
+    }
+}
+
+/// Loads the station, printing config errors; `None` when it cannot be used.
+fn load(
+    config: &std::path::Path,
+    ctx: &Context,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<Inputs>> {
+    match Inputs::load(config, ctx.now) {
+        Ok(i) => Ok(Some(i)),
+        Err(errors) => {
+            print_errors(&errors, lang, err)?;
+            Ok(None)
+        }
+    }
+}
+
+fn print_errors(errors: &[ConfigError], lang: Lang, err: &mut dyn Write) -> std::io::Result<()> {
+    for e in errors {
+        writeln!(err, "{}", e.localize(lang))?;
+    }
+    Ok(())
+}
+
+/// Formats milliseconds as m:ss.
+fn mmss(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// reader never sees half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,26 @@
+//! `loa`: the autopilot of a Vietnamese commune loudspeaker station. It reads
+//! the station's windows and the directives' quotas, catalogs the clips, and
+//! plans a calendar that meets the quotas inside the allowed windows.
+//!
+//! See `ARCHITECTURE.md` for the map. The planning core ([`planner`]) is
+//! pure; files are read at the edges ([`station`], [`directive`],
+//! [`catalog`], [`inputs`]) and the command line lives in [`cli`].
+
+pub mod calendar;
+pub mod catalog;
+pub mod cli;
+pub mod clip;
+pub mod clock;
+pub mod deadline;
+pub mod directive;
+pub mod error;
+pub mod fixed;
+pub mod ics;
+pub mod inputs;
+pub mod lang;
+pub mod planner;
+pub mod probe;
+pub mod quota;
+pub mod source;
+pub mod station;
+pub mod window;
