@@ -84,7 +84,9 @@ pub struct PlanRequest<'a> {
 struct Item {
     start: i64,
     end: i64,
-    directive: Option<usize>,
+    /// The directive whose quota this item serves, for spreading; fixed
+    /// items (an ident filed under a directive) do not count.
+    quota_of: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -278,7 +280,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn occupy(&mut self, si: usize, start: i64, end: i64, directive: Option<usize>) {
+    fn occupy(&mut self, si: usize, start: i64, end: i64, quota_of: Option<usize>) {
         let gap = self.gap;
         let s = &mut self.sessions[si];
         if s.items.is_empty() {
@@ -293,7 +295,7 @@ impl<'a> Planner<'a> {
             Item {
                 start,
                 end,
-                directive,
+                quota_of,
             },
         );
     }
@@ -343,7 +345,7 @@ impl<'a> Planner<'a> {
                     Some(c) => {
                         let end = t + self.clip_secs[c];
                         if self.fits_at(si, t, end) {
-                            self.occupy(si, t, end, dir);
+                            self.occupy(si, t, end, None);
                             self.placed.push(Placed {
                                 start: t,
                                 end,
@@ -589,7 +591,7 @@ impl<'a> Planner<'a> {
                         let same = self.sessions[si]
                             .items
                             .iter()
-                            .filter(|i| i.directive == Some(di))
+                            .filter(|i| i.quota_of == Some(di))
                             .count() as u32;
                         let key = (same, j.abs_diff(target), j);
                         if best.as_ref().is_none_or(|(k, _, _)| key < *k) {

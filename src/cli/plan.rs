@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use comfy_table::{presets, Table};
 
 use super::{load, write_atomically, Context, PlanFormat};
 use crate::calendar::Calendar;
 use crate::lang::{Lang, Localize};
-use crate::planner::{plan, PlanRequest};
+use crate::planner::{local_instant, plan, PlanRequest};
 use crate::source::parse_date_text;
 use crate::window::day_name_vi;
 
@@ -98,7 +98,9 @@ pub(super) fn run(
         catalog: &inputs.catalog,
         from,
         to,
-        not_before: None,
+        // A plan starts at the start of its first day: earlier days of a
+        // week or month are taken as past, with nothing aired (no log yet).
+        not_before: Some(local_instant(inputs.station.timezone, from, NaiveTime::MIN).with_timezone(&Utc)),
         past: &[],
     });
     let text = match opts.format {
