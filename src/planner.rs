@@ -290,14 +290,7 @@ impl<'a> Planner<'a> {
         }
         s.used += end - start;
         let at = s.items.partition_point(|i| i.start <= start);
-        s.items.insert(
-            at,
-            Item {
-                start,
-                end,
-                quota_of,
-            },
-        );
+        s.items.insert(at, Item { start, end, quota_of });
     }
 
     fn place_fixed(&mut self) {

@@ -196,7 +196,7 @@ impl Station {
             return Err(errors);
         }
         let base = src.path.parent().unwrap_or(Path::new("."));
-        let dir = |v: &Option<String>, default: &str| base.join(v.as_deref().unwrap_or(default));
+        let dir = |v: &Option<String>, default: &str| normalize(&base.join(v.as_deref().unwrap_or(default)));
         Ok(Station {
             name: raw.station.name.trim().to_string(),
             timezone,
@@ -219,6 +219,28 @@ impl Station {
     /// The index of the window called `name`.
     pub fn window_index(&self, name: &str) -> Option<usize> {
         self.windows.iter().position(|w| w.name == name)
+    }
+}
+
+/// Removes `.` and `dir/..` pairs without touching the disk, so messages
+/// show `audio/x.mp3` rather than `config/../audio/x.mp3`.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            Component::ParentDir if matches!(out.last(), Some(Component::RootDir)) => {}
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
     }
 }
 
@@ -361,7 +383,9 @@ gap_seconds = 3                # silence between two items
         assert_eq!(st.windows[0].name, "sáng");
         assert_eq!(st.limits.max_seconds_per_session, Some(45 * 60));
         assert_eq!(st.limits.gap_seconds, 3);
-        assert_eq!(st.audio_dir, Path::new("config/../audio"));
+        assert_eq!(st.audio_dir, Path::new("audio"));
+        assert_eq!(normalize(Path::new("/a/b/../../../c/./d")), Path::new("/c/d"));
+        assert_eq!(normalize(Path::new("../x")), Path::new("../x"));
     }
 
     #[test]

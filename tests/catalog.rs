@@ -42,7 +42,10 @@ fn a_stereo_clip_reports_its_channels_rate_length_hash_and_first_sighting() {
     assert_eq!(cat.clips.keys().collect::<Vec<_>>(), ["stereo", "tone"]);
     let sums = std::fs::read_to_string(fixtures().join("SHA256SUMS")).unwrap();
     let stereo = &cat.clips["stereo"];
-    assert_eq!((stereo.channels, stereo.sample_rate, stereo.codec.as_str()), (2, 16000, "pcm"));
+    assert_eq!(
+        (stereo.channels, stereo.sample_rate, stereo.codec.as_str()),
+        (2, 16000, "pcm")
+    );
     assert!(stereo.duration_ms.abs_diff(500) <= 5, "{}", stereo.duration_ms);
     assert!(sums.contains(&format!("{}  stereo.wav", stereo.sha256)));
     assert_eq!(stereo.first_seen, NOW);
@@ -59,14 +62,24 @@ fn each_codec_gives_the_true_duration() {
     ] {
         let (_dir, audio, data) = library(&[file]);
         let cat = Catalog::scan(&audio, &data, NOW).unwrap();
-        let clip = cat.clips.get("tone").unwrap_or_else(|| panic!("{file}: {:?}", cat.errors));
+        let clip = cat
+            .clips
+            .get("tone")
+            .unwrap_or_else(|| panic!("{file}: {:?}", cat.errors));
         assert_eq!(clip.codec, codec, "{file}");
         assert_eq!((clip.sample_rate, clip.channels), (16000, 1), "{file}");
         // Never shorter than the audio; AAC keeps its encoder priming
         // (silence that is really played), so allow up to 100 ms more.
-        assert!((990..=1100).contains(&clip.duration_ms), "{file}: {} ms", clip.duration_ms);
+        assert!(
+            (990..=1100).contains(&clip.duration_ms),
+            "{file}: {} ms",
+            clip.duration_ms
+        );
         let sums = std::fs::read_to_string(fixtures().join("SHA256SUMS")).unwrap();
-        assert!(sums.contains(&format!("{}  {file}", clip.sha256)), "{file}: wrong hash");
+        assert!(
+            sums.contains(&format!("{}  {file}", clip.sha256)),
+            "{file}: wrong hash"
+        );
     }
 }
 
@@ -75,7 +88,10 @@ fn two_files_with_one_id_are_refused_by_name() {
     let (_dir, audio, data) = library(&["tone.mp3", "tone.wav"]);
     let cat = Catalog::scan(&audio, &data, NOW).unwrap();
     assert_eq!(cat.clips.len(), 1);
-    assert!(matches!(problem_of(&cat, "tone.wav"), ClipProblem::DuplicateId { .. }));
+    assert!(matches!(
+        problem_of(&cat, "tone.wav"),
+        ClipProblem::DuplicateId { .. }
+    ));
 }
 
 fn write(audio: &Path, name: &str, bytes: &[u8]) {
@@ -90,7 +106,11 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
 fn broken_files_are_named_with_the_reason_and_the_others_still_load() {
     let (_dir, audio, data) = library(&["stereo.wav"]);
     write(&audio, "empty.mp3", b"");
-    write(&audio, "notes-as.mp3", "Đây là văn bản, không phải âm thanh.\n".repeat(50).as_bytes());
+    write(
+        &audio,
+        "notes-as.mp3",
+        "Đây là văn bản, không phải âm thanh.\n".repeat(50).as_bytes(),
+    );
     let wav = fixture_bytes("tone.wav");
     write(&audio, "cut-wav.wav", &wav[..wav.len() / 2]);
     let flac = fixture_bytes("tone.flac");
@@ -109,24 +129,48 @@ fn broken_files_are_named_with_the_reason_and_the_others_still_load() {
     write(&audio, "doc.txt", b"not audio");
 
     let cat = Catalog::scan(&audio, &data, NOW).unwrap();
-    assert_eq!(cat.clips.keys().collect::<Vec<_>>(), ["stereo"], "{:?}", cat.errors);
+    assert_eq!(
+        cat.clips.keys().collect::<Vec<_>>(),
+        ["stereo"],
+        "{:?}",
+        cat.errors
+    );
     assert_eq!(problem_of(&cat, "empty.mp3"), &ClipProblem::Empty);
-    assert!(matches!(problem_of(&cat, "notes-as.mp3"), ClipProblem::NotAudio { .. }));
+    assert!(matches!(
+        problem_of(&cat, "notes-as.mp3"),
+        ClipProblem::NotAudio { .. }
+    ));
     for cut in ["cut-wav.wav", "cut-flac.flac", "cut-mp3.mp3"] {
         match problem_of(&cat, cut) {
-            ClipProblem::Truncated { decoded_ms, declared_ms } => {
-                assert!(*decoded_ms < 700 && declared_ms.abs_diff(1000) < 100, "{cut}: {decoded_ms}/{declared_ms}")
+            ClipProblem::Truncated {
+                decoded_ms,
+                declared_ms,
+            } => {
+                assert!(
+                    *decoded_ms < 700 && declared_ms.abs_diff(1000) < 100,
+                    "{cut}: {decoded_ms}/{declared_ms}"
+                )
             }
             other => panic!("{cut}: {other:?}"),
         }
     }
     // A half M4A has no complete index; whatever the reason, it must be refused.
     problem_of(&cat, "cut-m4a.m4a");
-    assert!(matches!(problem_of(&cat, "noise.ogg"), ClipProblem::NotAudio { .. }));
-    assert!(cat.warnings.iter().any(|w| w.path.ends_with("doc.txt") && w.note == ClipNote::NotAnAudioFile));
+    assert!(matches!(
+        problem_of(&cat, "noise.ogg"),
+        ClipProblem::NotAudio { .. }
+    ));
+    assert!(cat
+        .warnings
+        .iter()
+        .any(|w| w.path.ends_with("doc.txt") && w.note == ClipNote::NotAnAudioFile));
 
     // The messages name the file and say what is wrong, in both languages.
-    let e = cat.errors.iter().find(|e| e.path.ends_with("cut-wav.wav")).unwrap();
+    let e = cat
+        .errors
+        .iter()
+        .find(|e| e.path.ends_with("cut-wav.wav"))
+        .unwrap();
     let vi = e.localize(Lang::Vi);
     assert!(vi.contains("cut-wav.wav") && vi.contains("bị cắt cụt"), "{vi}");
     assert!(e.localize(Lang::En).contains("truncated"));
