@@ -574,21 +574,33 @@ impl<'a> Planner<'a> {
         for (pos, &clip) in rotation.iter().enumerate() {
             let secs = self.clip_secs[clip];
             let mut best: Option<((u32, usize, usize), usize, i64)> = None;
-            for (j, &si) in candidates.iter().enumerate() {
+            // Visit candidates outward from the target, so the first free
+            // session without this directive is the best and ends the search.
+            let n = candidates.len();
+            let order = (0..n).flat_map(|d| {
+                let below = target.checked_sub(d).filter(|_| d > 0);
+                let above = Some(target + d).filter(|&j| j < n);
+                below.into_iter().chain(above)
+            });
+            for j in order {
+                let si = candidates[j];
+                let same = self.sessions[si]
+                    .items
+                    .iter()
+                    .filter(|i| i.quota_of == Some(di))
+                    .count() as u32;
+                if best.as_ref().is_some_and(|(k, _, _)| k.0 <= same) {
+                    continue; // cannot beat what is found: nearer, or as near and earlier
+                }
                 if !self.under_caps(di, self.sessions[si].day) {
                     worst = telling(worst, ShortfallReason::AtMost);
                     continue;
                 }
                 match self.slot(si, secs) {
                     Ok(start) => {
-                        let same = self.sessions[si]
-                            .items
-                            .iter()
-                            .filter(|i| i.quota_of == Some(di))
-                            .count() as u32;
-                        let key = (same, j.abs_diff(target), j);
-                        if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
-                            best = Some((key, si, start));
+                        best = Some(((same, j.abs_diff(target), j), si, start));
+                        if same == 0 {
+                            break;
                         }
                     }
                     Err(r) => {
@@ -623,8 +635,12 @@ impl<'a> Planner<'a> {
 
     /// Whether every `at_most` of the directive allows one more airing on `day`.
     fn under_caps(&self, di: usize, day: usize) -> bool {
+        let quotas = &self.req.directives[di].quotas;
+        if quotas.iter().all(|q| q.at_most.is_none()) {
+            return true;
+        }
         let date = self.date_of_day(day);
-        self.req.directives[di].quotas.iter().all(|q| {
+        quotas.iter().all(|q| {
             let Some(max) = q.at_most else { return true };
             if q.what != QuotaWhat::Airings || !q.applies_on(date) {
                 return true;
@@ -640,24 +656,27 @@ impl<'a> Planner<'a> {
         let tz = self.tz;
         let (from, to) = (self.req.from, self.req.to);
         let at = |ts: i64| tz.timestamp_opt(ts, 0).single().expect("a valid instant");
-        let mut airings: Vec<PlannedAiring> = self
-            .placed
-            .iter()
-            .filter(|p| {
-                let date = at(p.start).date_naive();
-                from <= date && date <= to
-            })
-            .map(|p| PlannedAiring {
-                start: at(p.start),
-                end: at(p.end),
-                window: self.req.station.windows[self.sessions[p.session].window]
-                    .name
-                    .clone(),
-                clip: self.clip_ids[p.clip].to_string(),
-                directive: p.directive.map(|d| self.req.directives[d].number.clone()),
-                kind: p.kind,
-            })
-            .collect();
+        let (first_day, last_day) = (self.day_of(from), self.day_of(to));
+        let mut airings = Vec::with_capacity(self.placed.len());
+        airings.extend(
+            self.placed
+                .iter()
+                .filter(|p| {
+                    // Every airing lies inside its session, on the session's day.
+                    let day = Some(self.sessions[p.session].day);
+                    first_day <= day && day <= last_day
+                })
+                .map(|p| PlannedAiring {
+                    start: at(p.start),
+                    end: at(p.end),
+                    window: self.req.station.windows[self.sessions[p.session].window]
+                        .name
+                        .clone(),
+                    clip: self.clip_ids[p.clip].to_string(),
+                    directive: p.directive.map(|d| self.req.directives[d].number.clone()),
+                    kind: p.kind,
+                }),
+        );
         airings.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.clip.cmp(&b.clip)));
         let mut shortfalls: Vec<Shortfall> = self
             .shortfalls

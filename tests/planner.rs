@@ -715,7 +715,7 @@ fn a_failed_morning_airing_is_made_up_in_the_evening() {
         from: "2026-12-01",
         to: "2026-12-01",
         not_before: Some("2026-12-01 12:00:00"),
-        past: &[failed.clone()],
+        past: std::slice::from_ref(&failed),
     }
     .plan();
     assert_eq!(

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use comfy_table::{presets, CellAlignment, Table};
+use comfy_table::{CellAlignment, Table};
 
 use super::{load, mmss, ClipsFormat, Context};
 use crate::lang::{Lang, Localize};
@@ -33,7 +33,7 @@ pub(super) fn run(
         }
         ClipsFormat::Table => {
             let mut table = Table::new();
-            table.load_preset(presets::UTF8_HORIZONTAL_ONLY);
+            table.load_preset(super::TABLE_STYLE);
             table.set_header(vec![
                 "Clip",
                 lang.pick("Định dạng", "Codec"),

@@ -168,6 +168,9 @@ fn print_errors(errors: &[ConfigError], lang: Lang, err: &mut dyn Write) -> std:
     Ok(())
 }
 
+/// Tables: a header rule and column separators, no lines between rows.
+const TABLE_STYLE: &str = "     ═╪ ┆          ";
+
 /// Formats milliseconds as m:ss.
 fn mmss(ms: u64) -> String {
     let s = ms.div_ceil(1000);

@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use comfy_table::{presets, Table};
+use chrono::{Datelike, Duration, NaiveDate};
+use comfy_table::Table;
 
 use super::{load, write_atomically, Context, PlanFormat};
 use crate::calendar::Calendar;
 use crate::lang::{Lang, Localize};
-use crate::planner::{local_instant, plan, PlanRequest};
+use crate::planner::{plan, PlanRequest};
 use crate::source::parse_date_text;
 use crate::window::day_name_vi;
 
@@ -98,9 +98,9 @@ pub(super) fn run(
         catalog: &inputs.catalog,
         from,
         to,
-        // A plan starts at the start of its first day: earlier days of a
-        // week or month are taken as past, with nothing aired (no log yet).
-        not_before: Some(local_instant(inputs.station.timezone, from, NaiveTime::MIN).with_timezone(&Utc)),
+        // A preview: periods are planned whole, days before --from included
+        // (and not shown), so a short range shows what a longer one would.
+        not_before: None,
         past: &[],
     });
     let text = match opts.format {
@@ -153,7 +153,7 @@ fn table(calendar: &Calendar, station: &str, from: NaiveDate, to: NaiveDate, lan
         day_label(to, lang)
     );
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_HORIZONTAL_ONLY);
+    t.load_preset(super::TABLE_STYLE);
     t.set_header(vec![
         lang.pick("Ngày", "Day"),
         lang.pick("Giờ", "Time"),
@@ -192,7 +192,7 @@ fn table(calendar: &Calendar, station: &str, from: NaiveDate, to: NaiveDate, lan
             calendar.shortfalls.len()
         ));
         let mut t = Table::new();
-        t.load_preset(presets::UTF8_HORIZONTAL_ONLY);
+        t.load_preset(super::TABLE_STYLE);
         t.set_header(vec![
             lang.pick("Văn bản", "Directive"),
             lang.pick("Kỳ", "Period"),
