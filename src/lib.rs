@@ -6,11 +6,14 @@
 //! pure; files are read at the edges ([`station`], [`directive`],
 //! [`catalog`], [`inputs`]) and the command line lives in [`cli`].
 
+pub mod airing_log;
 pub mod calendar;
+pub mod calendar_store;
 pub mod catalog;
 pub mod cli;
 pub mod clip;
 pub mod clock;
+pub mod control;
 pub mod deadline;
 pub mod directive;
 pub mod error;
@@ -19,8 +22,11 @@ pub mod ics;
 pub mod inputs;
 pub mod lang;
 pub mod planner;
+pub mod player;
+pub mod playout;
 pub mod probe;
 pub mod quota;
 pub mod source;
 pub mod station;
+pub mod watch;
 pub mod window;

@@ -4,11 +4,15 @@
 use loa::clock::{Clock, SystemClock};
 
 fn main() {
+    // symphonia reports problems that the catalog reports better, in the
+    // officer's language; keep its own log lines out unless asked for.
+    let filter = match std::env::var("LOA_LOG") {
+        Ok(spec) if spec.contains("symphonia") => spec,
+        Ok(spec) => format!("{spec},symphonia=off"),
+        Err(_) => "info,symphonia=off".to_string(),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LOA_LOG")
-                .unwrap_or_else(|_| "warn,symphonia=off".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .init();
     let ctx = loa::cli::Context {

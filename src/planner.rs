@@ -58,6 +58,8 @@ pub struct PastAiring {
     pub end: DateTime<Utc>,
     /// How it ended.
     pub outcome: Outcome,
+    /// Whether it was itself a make-up (so a completed one settles a failure).
+    pub make_up: bool,
 }
 
 /// Everything the planner needs; nothing else influences the calendar.
@@ -138,6 +140,8 @@ struct Planner<'a> {
     aired: Vec<Vec<u32>>,
     /// Failed/missed/interrupted airings per directive per day.
     failed: Vec<Vec<u32>>,
+    /// Completed make-ups per directive per day: failures already made up.
+    made_up: Vec<Vec<u32>>,
     not_before: i64,
     gap: i64,
     placed: Vec<Placed>,
@@ -215,6 +219,7 @@ impl<'a> Planner<'a> {
             counted: vec![vec![0; days]; n],
             aired: vec![vec![0; days]; n],
             failed: vec![vec![0; days]; n],
+            made_up: vec![vec![0; days]; n],
             not_before: req.not_before.map_or(i64::MIN, |t| t.timestamp()),
             gap: req.station.limits.gap_seconds,
             placed: Vec::new(),
@@ -264,6 +269,9 @@ impl<'a> Planner<'a> {
                 if past.outcome == Outcome::Completed {
                     self.counted[d][day] += 1;
                     self.aired[d][day] += 1;
+                    if past.make_up {
+                        self.made_up[d][day] += 1;
+                    }
                 } else {
                     self.failed[d][day] += 1;
                 }
@@ -502,7 +510,8 @@ impl<'a> Planner<'a> {
                 |table: &Vec<Vec<u32>>| -> u32 { table[dm.directive][dm.start..=dm.end].iter().sum() };
             let have = count(&self.counted);
             let aired = count(&self.aired);
-            let failed = count(&self.failed);
+            // Failures not yet made up by a completed make-up.
+            let failed = count(&self.failed).saturating_sub(count(&self.made_up));
             if have >= q.at_least {
                 continue;
             }

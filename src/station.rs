@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::error::{ConfigError, Problem};
 use crate::fixed::{FixedItem, RawFixed};
+use crate::player::OutputConfig;
 use crate::source::SourceFile;
 use crate::window::{parse_day, parse_time, DaySet, MonthDay, Season, Window};
 
@@ -23,6 +24,15 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default, rename = "fixed")]
     fixed: Vec<RawFixed>,
+    #[serde(default)]
+    output: RawOutput,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    device: Option<String>,
+    buffer_ms: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +132,8 @@ pub struct Station {
     pub fixed: Vec<FixedItem>,
     /// Report signature details.
     pub letterhead: Letterhead,
+    /// The sound output the daemon plays to.
+    pub output: OutputConfig,
     /// The config file itself.
     pub config_path: PathBuf,
 }
@@ -183,6 +195,16 @@ impl Station {
         windows.sort_by_key(|w| w.start);
 
         let limits = validate_limits(&raw.limits, src, &mut errors);
+        let mut output = OutputConfig::default();
+        if let Some(d) = &raw.output.device {
+            output.device = d.trim().to_string();
+        }
+        if let Some(b) = &raw.output.buffer_ms {
+            match src.count("buffer_ms", b, 2) {
+                Ok(v) => output.buffer_ms = v.min(2000),
+                Err(e) => errors.push(e),
+            }
+        }
 
         let mut fixed = Vec::new();
         for rf in &raw.fixed {
@@ -206,6 +228,7 @@ impl Station {
             windows,
             limits,
             fixed,
+            output,
             letterhead: Letterhead {
                 issuer: raw.station.issuer,
                 place: raw.station.place,

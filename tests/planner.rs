@@ -707,6 +707,7 @@ fn a_failed_morning_airing_is_made_up_in_the_evening() {
         start: vn("2026-12-01 05:30:00"),
         end: vn("2026-12-01 05:30:20"),
         outcome: Outcome::Interrupted,
+        make_up: false,
     };
     let cal = Case {
         station: &st,
@@ -761,6 +762,7 @@ fn a_missed_weekly_airing_is_made_up_later_in_the_week() {
         start: vn("2026-11-30 17:00:00"),
         end: vn("2026-11-30 17:01:00"),
         outcome: Outcome::Missed,
+        make_up: false,
     };
     let cal = Case {
         station: &st,

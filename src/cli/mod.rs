@@ -4,7 +4,11 @@
 
 mod check;
 mod clips;
+mod devices;
+mod log;
 mod plan;
+mod play_now;
+mod run;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -76,6 +80,22 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Nhật ký phát: kiểm tra, xuất, xem / the airing log: verify, export, tail.
+    Log(log::LogArgs),
+    /// Chạy phát tự động / run the playout daemon.
+    Run(ConfigArg),
+    /// Các thiết bị âm thanh / list the sound outputs.
+    Devices,
+    /// Phát ngay một clip qua chương trình đang chạy / play a clip now through the running daemon.
+    PlayNow {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Mã clip / the clip id.
+        clip: String,
+        /// manual (chỉ trong khung giờ / only inside a window) hoặc emergency (ngay lập tức / at once).
+        #[arg(long, value_parser = ["manual", "emergency"], default_value = "manual")]
+        level: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -135,6 +155,12 @@ pub fn run(
             out,
             err,
         ),
+        Command::Log(a) => log::run(a, ctx, lang, out, err),
+        Command::Run(c) => run::run(&c.config, ctx, lang),
+        Command::Devices => devices::run(lang, out),
+        Command::PlayNow { config, clip, level } => {
+            play_now::run(&config.config, clip, level == "emergency", lang, out, err)
+        }
     };
     match result {
         Ok(code) => code,
