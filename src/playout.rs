@@ -199,6 +199,8 @@ pub struct Daemon<C: Clock> {
     log: AiringLog,
     store: CalendarStore,
     audio: Audio,
+    /// Commands that arrived while an item was playing, handled next.
+    pending: std::collections::VecDeque<Command>,
 }
 
 /// How one attempt to air ended, for the log.
@@ -224,6 +226,7 @@ impl<C: Clock + 'static> Daemon<C> {
             log,
             store,
             audio: Audio::start(),
+            pending: Default::default(),
         })
     }
 
@@ -237,6 +240,12 @@ impl<C: Clock + 'static> Daemon<C> {
         self.recover()?;
         let mut shutdown = ch.shutdown;
         loop {
+            if let Some(c) = self.pending.pop_front() {
+                if self.command(c, &mut shutdown, &mut ch.commands).await? {
+                    break;
+                }
+                continue;
+            }
             let now = self.clock.now();
             self.record_missed(
                 now,
@@ -273,7 +282,7 @@ impl<C: Clock + 'static> Daemon<C> {
                     self.reload();
                 }
                 Wake::Command(c) => {
-                    if self.command(c, &mut shutdown).await? {
+                    if self.command(c, &mut shutdown, &mut ch.commands).await? {
                         break;
                     }
                 }
@@ -292,7 +301,10 @@ impl<C: Clock + 'static> Daemon<C> {
                             continue;
                         }
                     }
-                    if self.air(&a, kind_of(a.kind), &mut shutdown).await? {
+                    if self
+                        .air(&a, kind_of(a.kind), &mut shutdown, &mut ch.commands)
+                        .await?
+                    {
                         break;
                     }
                 }
@@ -407,7 +419,13 @@ impl<C: Clock + 'static> Daemon<C> {
             catalog: &self.inputs.catalog,
             from: today,
             to: today + Duration::days(1),
-            not_before: Some(now),
+            // The planner works in whole seconds: round up, so the first
+            // airing it places is not already (a fraction of a second) past.
+            not_before: Some(
+                now + Duration::nanoseconds(i64::from(
+                    (1_000_000_000 - now.timestamp_subsec_nanos()) % 1_000_000_000,
+                )),
+            ),
             past: &past,
         });
         for s in &calendar.shortfalls {
@@ -504,6 +522,7 @@ impl<C: Clock + 'static> Daemon<C> {
         a: &PlannedAiring,
         kind: Kind,
         shutdown: &mut oneshot::Receiver<()>,
+        commands: &mut mpsc::Receiver<Command>,
     ) -> anyhow::Result<bool> {
         let id = airing_id(a);
         let Some(clip) = self.inputs.catalog.clips.get(&a.clip).cloned() else {
@@ -537,13 +556,32 @@ impl<C: Clock + 'static> Daemon<C> {
             stop: stop.clone(),
             reply: tx,
         });
-        let mut stopping = false;
+        // Why the item was stopped, if it was: shutdown, or an emergency.
+        let mut stopped_for: Option<&'static str> = None;
+        let mut shutting_down = false;
         let result = loop {
             tokio::select! {
                 r = &mut rx => break r,
-                _ = &mut *shutdown, if !stopping => {
+                _ = &mut *shutdown, if !shutting_down => {
                     stop.store(true, Ordering::SeqCst);
-                    stopping = true;
+                    shutting_down = true;
+                    stopped_for.get_or_insert(self.opts.lang.pick(
+                        "chương trình được lệnh dừng",
+                        "loa was told to stop",
+                    ));
+                }
+                Some(c) = commands.recv(), if stopped_for.is_none() => {
+                    let urgent = matches!(&c, Command::PlayNow { level: PlayLevel::Emergency, .. });
+                    if urgent && kind != Kind::Emergency {
+                        stop.store(true, Ordering::SeqCst);
+                        stopped_for = Some(self.opts.lang.pick(
+                            "nhường cho tin khẩn cấp",
+                            "pushed aside by an emergency",
+                        ));
+                        self.pending.push_front(c);
+                    } else {
+                        self.pending.push_back(c);
+                    }
                 }
             }
         };
@@ -614,11 +652,16 @@ impl<C: Clock + 'static> Daemon<C> {
         if attempt.outcome == Outcome::Failed {
             self.audio.close(); // reopen next time: the device may come back
         }
-        Ok(stopping)
+        Ok(shutting_down)
     }
 
     /// Handles a control command; true when a shutdown arrived meanwhile.
-    async fn command(&mut self, c: Command, shutdown: &mut oneshot::Receiver<()>) -> anyhow::Result<bool> {
+    async fn command(
+        &mut self,
+        c: Command,
+        shutdown: &mut oneshot::Receiver<()>,
+        commands: &mut mpsc::Receiver<Command>,
+    ) -> anyhow::Result<bool> {
         let Command::PlayNow { clip, level, reply } = c;
         let lang = self.lang();
         if !self.inputs.catalog.clips.contains_key(&clip) {
@@ -668,7 +711,7 @@ impl<C: Clock + 'static> Daemon<C> {
             PlayLevel::Manual => Kind::Manual,
             PlayLevel::Emergency => Kind::Emergency,
         };
-        self.air(&a, kind, shutdown).await
+        self.air(&a, kind, shutdown, commands).await
     }
 }
 
