@@ -210,7 +210,9 @@ impl AudioSession {
                     })
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) if stop.load(Ordering::SeqCst) => {
+                    // clear() also pauses the player; resume it for the next clip.
                     self.player.clear();
+                    self.player.play();
                     return Ok(Played {
                         ending: Ending::Stopped,
                         elapsed: started.elapsed(),

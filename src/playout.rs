@@ -611,11 +611,7 @@ impl<C: Clock + 'static> Daemon<C> {
                     },
                     Ending::Stopped => Attempt {
                         outcome: Outcome::Interrupted,
-                        reason: Some(
-                            self.lang()
-                                .pick("chương trình được lệnh dừng", "loa was told to stop")
-                                .to_string(),
-                        ),
+                        reason: Some(stopped_for.unwrap_or("stopped").to_string()),
                         actual_start: Some(actual_start),
                         actual_end: end,
                         played_ms: Some(played.elapsed.as_millis() as u64),

@@ -240,3 +240,61 @@ fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan
     daemon.kill().unwrap();
     daemon.wait().unwrap();
 }
+
+#[test]
+fn an_emergency_plays_at_once_and_the_item_it_pushed_aside_is_made_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for d in ["config", "schedules", "audio"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(
+        root.join("config/loa.toml"),
+        format!(
+            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"cả ngày\"\nstart = \"00:00\"\nend = \"23:59\"\n",
+            midday_zone()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("schedules/a.toml"),
+        "number = \"1/KH\"\nclips = [\"dai\"]\n[[quota]]\nat_least = 3\nper = \"day\"\nfrom = 2020-01-01\n",
+    )
+    .unwrap();
+    long_wav(&root.join("audio/dai.wav"), 400);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
+    std::fs::copy(fixtures.join("tone.wav"), root.join("audio/bao-bao.wav")).unwrap();
+
+    let mut daemon = start(root);
+    wait_for(root, "an airing to start", |r| r.iter().any(|x| x.1 == "start"));
+    let cut = records(root)[0].5.clone();
+    let out = Command::new(env!("CARGO_BIN_EXE_loa"))
+        .args([
+            "play-now",
+            "bao-bao",
+            "--level",
+            "emergency",
+            "--config",
+            "config/loa.toml",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for(root, "the emergency to air in full", |r| {
+        r.iter()
+            .any(|x| x.1 == "end" && x.3 == "emergency" && x.2.as_deref() == Some("completed"))
+    });
+    let rows = records(root);
+    let pushed = rows
+        .iter()
+        .find(|x| x.1 == "end" && x.5 == cut)
+        .expect("the pushed-aside item is recorded");
+    assert_eq!(pushed.2.as_deref(), Some("interrupted"));
+    assert!(pushed.4.as_deref().unwrap().contains("emergency"), "{pushed:?}");
+    wait_for(root, "the make-up", |r| {
+        r.iter().any(|x| x.1 == "start" && x.3 == "make-up")
+    });
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+}
