@@ -6,22 +6,21 @@
 //! Calls block; the daemon runs them on a dedicated thread.
 //!
 //! An airing counts only when the clip's last sample has reached the
-//! device. rodio's queue reports a source finished when the mixer has taken
-//! its last sample, while up to a device buffer of it is still waiting to be
-//! played, and closing the stream then would cut that tail. So every clip
-//! is followed by silence longer than the device buffer, and the clip counts
-//! as played only once that silence has been taken too.
+//! device. A source is finished when the mixer has taken its last sample,
+//! while up to a device buffer of it is still waiting to be played, and
+//! closing the stream then would cut that tail. So every clip is followed by
+//! silence longer than the device buffer, and the clip counts as played only
+//! once that silence has been taken too.
 
 use std::fs::File;
-use std::num::NonZero;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use rodio::cpal::traits::{DeviceTrait, HostTrait};
-use rodio::source::{EmptyCallback, Source, Zero};
-use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player};
+use rodio::source::Source;
+use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink};
 
 use crate::lang::{Lang, Localize};
 
@@ -38,7 +37,7 @@ impl Default for OutputConfig {
     fn default() -> Self {
         OutputConfig {
             device: "default".into(),
-            buffer_ms: 20,
+            buffer_ms: 5,
         }
     }
 }
@@ -137,10 +136,85 @@ pub struct Played {
     pub elapsed: Duration,
 }
 
+/// A clip on its way to the device: the decoded clip, then `tail` silence,
+/// then a message saying how it ended. Added straight to the device's mixer,
+/// which takes new sources at the next frame: rodio's `Player` queue would
+/// add up to a chunk of silence (about 10 ms) before starting it.
+struct Tracked<S: Source> {
+    inner: Option<S>,
+    channels: rodio::ChannelCount,
+    rate: rodio::SampleRate,
+    stop: Arc<AtomicBool>,
+    /// Samples of silence still to send after the clip.
+    tail_left: usize,
+    /// Samples since the stop flag was last read.
+    since_check: u32,
+    done: Option<mpsc::Sender<Ending>>,
+}
+
+impl<S: Source> Tracked<S> {
+    fn finish(&mut self, how: Ending) -> Option<f32> {
+        if let Some(tx) = self.done.take() {
+            let _ = tx.send(how);
+        }
+        None
+    }
+}
+
+impl<S: Source> Iterator for Tracked<S> {
+    type Item = rodio::Sample;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(inner) = self.inner.as_mut() {
+            self.since_check += 1;
+            // Read the flag about every 5 ms of stereo audio, not every sample.
+            if self.since_check >= 512 {
+                self.since_check = 0;
+                if self.stop.load(Ordering::Relaxed) {
+                    self.inner = None;
+                    return self.finish(Ending::Stopped);
+                }
+            }
+            match inner.next() {
+                Some(s) => return Some(s),
+                None => self.inner = None,
+            }
+        }
+        if self.tail_left > 0 {
+            self.tail_left -= 1;
+            return Some(0.0);
+        }
+        self.finish(Ending::Completed)
+    }
+}
+
+impl<S: Source> Source for Tracked<S> {
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> rodio::ChannelCount {
+        self.inner.as_ref().map_or(self.channels, |s| s.channels())
+    }
+
+    fn sample_rate(&self) -> rodio::SampleRate {
+        self.inner.as_ref().map_or(self.rate, |s| s.sample_rate())
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// A clip opened and probed ahead of its instant, ready to start at once.
+pub struct Loaded {
+    decoder: Decoder<std::io::BufReader<File>>,
+    path: std::path::PathBuf,
+}
+
 /// The sound device, open for one broadcast session.
 pub struct AudioSession {
     sink: MixerDeviceSink,
-    player: Player,
     device: String,
     tail: Duration,
 }
@@ -167,12 +241,11 @@ impl AudioSession {
             .open_stream()
             .map_err(|e| open_err(&e))?;
         sink.log_on_drop(false);
-        let player = Player::connect_new(sink.mixer());
-        // Twice the buffer, and never under 150 ms: ALSA may round the buffer up.
-        let tail = Duration::from_millis(u64::from(config.buffer_ms) * 2).max(Duration::from_millis(150));
+        // Longer than the device buffer, and never under 150 ms: ALSA may
+        // round the buffer up.
+        let tail = Duration::from_millis(u64::from(config.buffer_ms) * 4).max(Duration::from_millis(150));
         Ok(AudioSession {
             sink,
-            player,
             device: config.device.clone(),
             tail,
         })
@@ -183,69 +256,94 @@ impl AudioSession {
         &self.device
     }
 
-    /// Plays one clip and returns once its last sample has reached the
-    /// device, or soon after `stop` is set.
-    pub fn play(&self, path: &Path, stop: &AtomicBool) -> Result<Played, PlayerError> {
+    /// Opens and probes a clip, so that starting it later costs nothing.
+    pub fn load(&self, path: &Path) -> Result<Loaded, PlayerError> {
         let clip_err = |reason: String| PlayerError::Clip {
             path: path.display().to_string(),
             reason,
         };
         let file = File::open(path).map_err(|e| clip_err(e.to_string()))?;
         let decoder = Decoder::try_from(file).map_err(|e| clip_err(e.to_string()))?;
+        Ok(Loaded {
+            decoder,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Plays one clip now and returns once its last sample has reached the
+    /// device, or soon after `stop` is set.
+    pub fn play(&self, path: &Path, stop: &Arc<AtomicBool>) -> Result<Played, PlayerError> {
+        let loaded = self.load(path)?;
+        self.play_loaded(loaded, None, stop)
+    }
+
+    /// Starts a loaded clip at `at` (now if `None`; the wait is a plain
+    /// thread sleep, precise to a fraction of a millisecond) and returns as
+    /// [`AudioSession::play`] does.
+    pub fn play_loaded(
+        &self,
+        loaded: Loaded,
+        at: Option<Instant>,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<Played, PlayerError> {
+        let Loaded { decoder, path } = loaded;
         let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+        let expected = decoder.total_duration();
+        let tail_samples =
+            (self.tail.as_secs_f64() * f64::from(rate.get())) as usize * usize::from(channels.get());
+        let (done_tx, done_rx) = mpsc::channel::<Ending>();
+        let tracked = Tracked {
+            inner: Some(decoder),
+            channels,
+            rate,
+            stop: stop.clone(),
+            tail_left: tail_samples,
+            since_check: 0,
+            done: Some(done_tx),
+        };
+        if let Some(at) = at {
+            let now = Instant::now();
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+        }
         let started = Instant::now();
-        self.player.append(decoder);
-        self.player
-            .append(Zero::new(channels, rate).take_duration(self.tail).amplify(1.0));
-        let (done_tx, done_rx) = mpsc::channel::<()>();
-        self.player.append(EmptyCallback::new(Box::new(move || {
-            let _ = done_tx.send(());
-        })));
+        self.sink.mixer().add(tracked);
+        // A device that stops taking samples would leave us waiting forever.
+        let limit = expected.unwrap_or(Duration::from_secs(4 * 3600)) + self.tail + Duration::from_secs(30);
         loop {
-            match done_rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(()) => {
+            match done_rx.recv_timeout(Duration::from_secs(1)) {
+                Ok(ending) => {
+                    let elapsed = started.elapsed();
                     return Ok(Played {
-                        ending: Ending::Completed,
-                        elapsed: started.elapsed().saturating_sub(self.tail),
-                    })
+                        ending,
+                        elapsed: if ending == Ending::Completed {
+                            elapsed.saturating_sub(self.tail)
+                        } else {
+                            elapsed
+                        },
+                    });
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) if stop.load(Ordering::SeqCst) => {
-                    // clear() also pauses the player; resume it for the next clip.
-                    self.player.clear();
-                    self.player.play();
-                    return Ok(Played {
-                        ending: Ending::Stopped,
-                        elapsed: started.elapsed(),
+                Err(mpsc::RecvTimeoutError::Timeout) if started.elapsed() > limit => {
+                    stop.store(true, Ordering::SeqCst);
+                    return Err(PlayerError::Clip {
+                        path: path.display().to_string(),
+                        reason: "the sound device stopped taking samples".into(),
                     });
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(clip_err("the player stopped before the clip ended".into()))
+                    return Err(PlayerError::Clip {
+                        path: path.display().to_string(),
+                        reason: "the sound device was closed".into(),
+                    })
                 }
             }
         }
     }
 
-    /// Plays silence (the gap between two items).
-    pub fn silence(&self, length: Duration) {
-        let (done_tx, done_rx) = mpsc::channel::<()>();
-        self.player.append(
-            Zero::new(
-                NonZero::new(2).expect("2 > 0"),
-                NonZero::new(44_100).expect("> 0"),
-            )
-            .take_duration(length),
-        );
-        self.player.append(EmptyCallback::new(Box::new(move || {
-            let _ = done_tx.send(());
-        })));
-        let _ = done_rx.recv_timeout(length + Duration::from_secs(5));
-    }
-
-    /// Closes the device after what was queued has played.
+    /// Closes the device; what was added has reached it already.
     pub fn close(self) {
-        self.player.sleep_until_end();
-        drop(self.player);
         drop(self.sink);
     }
 }

@@ -8,12 +8,14 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{Timelike, Utc};
+use chrono::Timelike;
+use loa::clock::{Clock, SystemClock};
 
 /// A fixed-offset zone where it is now around midday, so a window from
 /// 00:00 to 23:59 is open for the whole test whenever it runs.
 fn midday_zone() -> String {
-    let hour = Utc::now().hour() as i32;
+    // The test runs against the real binary, which reads the real clock.
+    let hour = SystemClock.now().hour() as i32;
     let offset = (12 - hour).clamp(-12, 14);
     // POSIX-style names: Etc/GMT-7 is UTC+7.
     match offset {
@@ -47,19 +49,34 @@ fn long_wav(path: &Path, secs: u32) {
     std::fs::write(path, b).unwrap();
 }
 
-fn start(root: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_loa"))
-        .args(["--lang", "en", "run", "--config", "config/loa.toml"])
-        .current_dir(root)
-        .env("LOA_CAPTURE", "/dev/null")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(std::fs::File::create(root.join("run.log")).unwrap()))
-        .spawn()
-        .unwrap()
+/// A running daemon, killed when the test ends however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-/// Rows of (seq, event, outcome, kind, reason, airing_id), read while the daemon writes.
-fn records(root: &Path) -> Vec<(i64, String, Option<String>, String, Option<String>, String)> {
+fn start(root: &Path) -> Running {
+    Running(
+        Command::new(env!("CARGO_BIN_EXE_loa"))
+            .args(["--lang", "en", "run", "--config", "config/loa.toml"])
+            .current_dir(root)
+            .env("LOA_CAPTURE", "/dev/null")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(std::fs::File::create(root.join("run.log")).unwrap()))
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// One log row as the tests look at it: (seq, event, outcome, kind, reason, airing_id).
+type Row = (i64, String, Option<String>, String, Option<String>, String);
+
+/// The log's rows, read while the daemon writes.
+fn records(root: &Path) -> Vec<Row> {
     let path = root.join("data/airings.sqlite3");
     if !path.exists() {
         return Vec::new();
@@ -127,8 +144,8 @@ fn killed_mid_airing_it_records_the_cut_and_makes_it_up_and_sigterm_stops_cleanl
     wait_for(root, "the first airing to start", |r| {
         r.iter().any(|x| x.1 == "start")
     });
-    first.kill().unwrap(); // SIGKILL
-    first.wait().unwrap();
+    first.0.kill().unwrap(); // SIGKILL
+    first.0.wait().unwrap();
     let cut = records(root).into_iter().find(|x| x.1 == "start").unwrap().5;
     assert!(
         !records(root).iter().any(|x| x.1 == "end" && x.5 == cut),
@@ -146,13 +163,13 @@ fn killed_mid_airing_it_records_the_cut_and_makes_it_up_and_sigterm_stops_cleanl
     });
 
     // SIGTERM mid-airing: a clean stop that records the cut airing.
-    let pid = second.id().to_string();
+    let pid = second.0.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap()
         .success());
-    let status = second.wait().unwrap();
+    let status = second.0.wait().unwrap();
     assert!(status.success(), "SIGTERM is a clean stop: {status}");
     let rows = records(root);
     let makeup = rows.iter().find(|x| x.1 == "start" && x.3 == "make-up").unwrap();
@@ -218,7 +235,7 @@ fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan
     {
         assert!(Instant::now() < deadline, "no message about the bad edit");
         assert!(
-            daemon.try_wait().unwrap().is_none(),
+            daemon.0.try_wait().unwrap().is_none(),
             "the daemon must keep running"
         );
         std::thread::sleep(Duration::from_millis(50));
@@ -237,8 +254,8 @@ fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan
         r.iter()
             .any(|x| x.1 == "end" && x.2.as_deref() == Some("completed") && x.5.ends_with("/hai"))
     });
-    daemon.kill().unwrap();
-    daemon.wait().unwrap();
+    daemon.0.kill().unwrap();
+    daemon.0.wait().unwrap();
 }
 
 #[test]
@@ -295,6 +312,6 @@ fn an_emergency_plays_at_once_and_the_item_it_pushed_aside_is_made_up() {
     wait_for(root, "the make-up", |r| {
         r.iter().any(|x| x.1 == "start" && x.3 == "make-up")
     });
-    daemon.kill().unwrap();
-    daemon.wait().unwrap();
+    daemon.0.kill().unwrap();
+    daemon.0.wait().unwrap();
 }

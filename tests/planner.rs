@@ -958,3 +958,42 @@ fn invariants_hold_on_crowded_random_stations() {
         }
     }
 }
+
+#[test]
+fn a_completed_make_up_settles_its_failure_so_the_next_airing_is_plain() {
+    let st = station_with(
+        &[("sáng", "05:30", "06:30", ""), ("chiều", "17:00", "18:00", "")],
+        "",
+    );
+    let dirs = [quota_directive(
+        &st,
+        "A",
+        "normal",
+        "a*",
+        "at_least = 2\nper = \"day\"\nfrom = 2026-01-01",
+    )];
+    let cat = catalog(&[("a1", 60), ("a2", 60)]);
+    let past = |at: &str, outcome, make_up| PastAiring {
+        directive: Some("A".into()),
+        clip: "a1".into(),
+        start: vn(at),
+        end: vn(at) + chrono::Duration::seconds(60),
+        outcome,
+        make_up,
+    };
+    let history = [
+        past("2026-12-01 05:30:00", Outcome::Failed, false),
+        past("2026-12-01 17:00:00", Outcome::Completed, true),
+    ];
+    let cal = Case {
+        station: &st,
+        directives: &dirs,
+        catalog: &cat,
+        from: "2026-12-01",
+        to: "2026-12-01",
+        not_before: Some("2026-12-01 17:05:00"),
+        past: &history,
+    }
+    .plan();
+    assert_eq!(lines(&cal), ["2026-12-01 17:05:00 chiều a2 A quota"]);
+}

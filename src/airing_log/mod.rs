@@ -88,6 +88,10 @@ pub const FILE_NAME: &str = "airings.sqlite3";
 /// WAL readers almost never wait, the margin covers checkpoints on a slow disk.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How much of the file a reader maps into memory: 60 years of a busy
+/// station's records fit.
+const MMAP_BYTES: i64 = 1 << 30;
+
 /// The columns of `records` in canonical order, then the two hashes: every
 /// query selects them in this order so rows decode one way.
 const COLUMNS: &str = "seq, airing_id, event, recorded_at, planned, actual_start, actual_end, played_ms, \
@@ -488,10 +492,8 @@ impl AiringLog {
         if !path.is_file() {
             return Err(LogError::Missing { path });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql_err(&path, e))?;
+        let conn = read_only_connection(&path).map_err(|e| sql_err(&path, e))?;
         let log = AiringLog { conn, path };
-        log.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| log.err(e))?;
         let version: i64 = log
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -583,10 +585,12 @@ impl AiringLog {
         read_head(&self.conn).map_err(|e| self.err(e))
     }
 
-    /// Walks the whole chain in `seq` order, one row at a time, and names
-    /// the first record that breaks it.
+    /// Walks the whole chain in `seq` order, one row at a time (a long log
+    /// in a few ranges on parallel read-only connections), and names the
+    /// first record that breaks it. Records appended meanwhile are left for
+    /// the next run; the count and head describe exactly what was checked.
     pub fn verify(&self) -> Result<Verification, LogError> {
-        chain::verify(&self.conn).map_err(|e| self.err(e))
+        chain::verify(&self.conn, &self.path).map_err(|e| self.err(e))
     }
 
     /// Calls `f` with each record whose planned instant is in `[from, to)`
@@ -598,24 +602,25 @@ impl AiringLog {
         to: Option<DateTime<Utc>>,
         mut f: impl FnMut(Record) -> Result<(), E>,
     ) -> Result<u64, E> {
-        let mut sql = format!("SELECT {COLUMNS} FROM records WHERE 1");
-        let mut args = Vec::new();
-        if let Some(from) = from {
-            sql.push_str(" AND planned >= ?");
-            args.push(instant_text(from));
-        }
-        if let Some(to) = to {
-            sql.push_str(" AND planned < ?");
-            args.push(instant_text(to));
-        }
-        sql.push_str(" ORDER BY seq");
+        self.each_row(from, to, |row| f(self.decode(row)?))
+    }
+
+    /// Like [`AiringLog::each_record`] with the raw rows ([`COLUMNS`]), for
+    /// exports that copy values without building a `Record`.
+    fn each_row<E: From<LogError>>(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let (sql, args) = select_planned(from, to);
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(rusqlite::params_from_iter(args.iter()))
             .map_err(|e| self.err(e))?;
         let mut n = 0;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            f(self.decode(row)?)?;
+            f(row)?;
             n += 1;
         }
         Ok(n)
@@ -818,6 +823,43 @@ impl Record {
 /// An instant as the log stores and hashes it: UTC, milliseconds, `Z`.
 pub fn instant_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The query for records planned in `[from, to)` in `seq` order, and its
+/// arguments.
+fn select_planned(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> (String, Vec<String>) {
+    let mut sql = format!("SELECT {COLUMNS} FROM records WHERE 1");
+    let mut args = Vec::new();
+    if let Some(from) = from {
+        sql.push_str(" AND planned >= ?");
+        args.push(instant_text(from));
+    }
+    if let Some(to) = to {
+        sql.push_str(" AND planned < ?");
+        args.push(instant_text(to));
+    }
+    sql.push_str(" ORDER BY seq");
+    (sql, args)
+}
+
+/// A connection that only reads: for reports, and for the extra threads of
+/// `verify` and `export`.
+fn read_only_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Verify and export read every page once: mapping the file spares a copy
+    // per page (SQLite caps it on systems that cannot map this much).
+    conn.pragma_update(
+        None,
+        "mmap_size",
+        if std::env::var_os("XNOMMAP").is_some() {
+            0
+        } else {
+            MMAP_BYTES
+        },
+    )?;
+    Ok(conn)
 }
 
 fn read_head(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
