@@ -33,6 +33,8 @@ use crate::player::{AudioSession, Ending, OutputConfig, Played, PlayerError};
 const OPEN_AHEAD_SECS: i64 = 2;
 /// Keep the device open across a pause shorter than this.
 const KEEP_OPEN_SECS: i64 = 120;
+/// After a failed airing, wait this long before trying again (doubling).
+const RETRY_AFTER_SECS: i64 = 60;
 /// An airing whose start passed by more than this without being started is missed.
 const MISSED_AFTER_SECS: i64 = 30;
 
@@ -201,6 +203,13 @@ pub struct Daemon<C: Clock> {
     audio: Audio,
     /// Commands that arrived while an item was playing, handled next.
     pending: std::collections::VecDeque<Command>,
+    /// After a failure (no device, a broken file), nothing is tried again
+    /// before this instant, so a dead sound card does not burn through a
+    /// session's quota in failed attempts; and why, for the airings that
+    /// pass meanwhile.
+    retry: Option<(DateTime<Utc>, String)>,
+    /// Failures since the last airing that completed; the wait doubles with each.
+    failures_in_row: u32,
 }
 
 /// How one attempt to air ended, for the log.
@@ -227,6 +236,8 @@ impl<C: Clock + 'static> Daemon<C> {
             store,
             audio: Audio::start(),
             pending: Default::default(),
+            retry: None,
+            failures_in_row: 0,
         })
     }
 
@@ -247,13 +258,17 @@ impl<C: Clock + 'static> Daemon<C> {
                 continue;
             }
             let now = self.clock.now();
-            self.record_missed(
-                now,
-                self.lang().pick(
-                    "đài bận (phát khẩn cấp hoặc phát quá giờ)",
-                    "the station was busy (an emergency or an overrun)",
-                ),
-            )?;
+            let busy = match &self.retry {
+                Some((_, why)) => why.clone(),
+                None => self
+                    .lang()
+                    .pick(
+                        "đài bận (phát khẩn cấp hoặc phát quá giờ)",
+                        "the station was busy (an emergency or an overrun)",
+                    )
+                    .to_string(),
+            };
+            self.record_missed(now, &busy)?;
             let next = self.replan(now)?;
             let wake_at = match &next {
                 Some(a) if self.audio.open => a.start.with_timezone(&Utc),
@@ -413,6 +428,10 @@ impl<C: Clock + 'static> Daemon<C> {
             .log
             .past_airings(from_utc, self.end_of_tomorrow())
             .map_err(|e| anyhow::anyhow!("{}", e.localize(self.lang())))?;
+        if self.retry.as_ref().is_some_and(|(t, _)| *t <= now) {
+            self.retry = None;
+        }
+        let earliest = self.retry.as_ref().map_or(now, |(t, _)| *t);
         let calendar = plan(PlanRequest {
             station: &self.inputs.station,
             directives: &self.inputs.directives,
@@ -422,9 +441,10 @@ impl<C: Clock + 'static> Daemon<C> {
             // The planner works in whole seconds: round up, so the first
             // airing it places is not already (a fraction of a second) past.
             not_before: Some(
-                now + Duration::nanoseconds(i64::from(
-                    (1_000_000_000 - now.timestamp_subsec_nanos()) % 1_000_000_000,
-                )),
+                earliest
+                    + Duration::nanoseconds(i64::from(
+                        (1_000_000_000 - earliest.timestamp_subsec_nanos()) % 1_000_000_000,
+                    )),
             ),
             past: &past,
         });
@@ -468,9 +488,17 @@ impl<C: Clock + 'static> Daemon<C> {
         Ok(())
     }
 
+    /// 1, 2, 4, ... 32 minutes after successive failures.
+    fn next_backoff(&mut self) -> Duration {
+        let wait = Duration::seconds(RETRY_AFTER_SECS << self.failures_in_row.min(5));
+        self.failures_in_row += 1;
+        wait
+    }
+
     fn record_failure(&mut self, a: &PlannedAiring, reason: &str) -> anyhow::Result<()> {
         let id = airing_id(a);
         let now = self.clock.now();
+        self.retry = Some((now + self.next_backoff(), reason.to_string()));
         let rec = self.record_for(a, kind_of(a.kind), &id, Event::End, now);
         self.append(NewRecord {
             outcome: Some(Outcome::Failed),
@@ -636,6 +664,7 @@ impl<C: Clock + 'static> Daemon<C> {
         if attempt.outcome != Outcome::Completed {
             tracing::warn!(clip = %a.clip, reason = ?attempt.reason, "{}", self.lang().pick("lượt phát không trọn", "airing not completed"));
         }
+        let end_rec_reason = attempt.reason.clone().unwrap_or_default();
         let end_rec = NewRecord {
             outcome: Some(attempt.outcome),
             reason: attempt.reason,
@@ -647,6 +676,9 @@ impl<C: Clock + 'static> Daemon<C> {
         self.append(end_rec)?;
         if attempt.outcome == Outcome::Failed {
             self.audio.close(); // reopen next time: the device may come back
+            self.retry = Some((self.clock.now() + self.next_backoff(), end_rec_reason));
+        } else if attempt.outcome == Outcome::Completed {
+            self.failures_in_row = 0;
         }
         Ok(shutting_down)
     }

@@ -165,3 +165,26 @@ async fn airings_missed_while_the_pc_was_off_are_recorded_and_made_up() {
     assert_eq!(completed.len(), 2, "the evening airs the quota and its make-up");
     assert_eq!(completed.iter().filter(|r| r.kind == Kind::MakeUp).count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_sound_device_airings_fail_with_the_reason_and_back_off() {
+    let _turn = SOUND_CARD.lock().await;
+    let (_dir, config) = station();
+    let text =
+        std::fs::read_to_string(&config).unwrap() + "\n[output]\ndevice = \"card-that-is-not-there\"\n";
+    std::fs::write(&config, text).unwrap();
+    run_daemon(&config, vn("2026-11-30 00:00"), vn("2026-12-01 00:00")).await;
+    let ends = end_records(&config);
+    let failed: Vec<_> = ends
+        .iter()
+        .filter(|r| r.outcome == Some(Outcome::Failed))
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(failed
+        .iter()
+        .all(|r| r.reason.as_deref().unwrap().contains("card-that-is-not-there")));
+    // Two one-hour windows: backing off 1, 2, 4, 8, 16, 32 minutes keeps the
+    // attempts to a handful, not one every few seconds.
+    assert!(failed.len() <= 12, "{} failed attempts", failed.len());
+    assert!(ends.iter().all(|r| r.outcome != Some(Outcome::Completed)));
+}

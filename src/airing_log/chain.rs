@@ -282,10 +282,6 @@ pub(super) fn verify(conn: &Connection, path: &Path) -> rusqlite::Result<Verific
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
     };
-    let threads = std::env::var("XT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(threads);
     verify_in(conn, path, (lo, hi), threads, missing_guards)
 }
 
