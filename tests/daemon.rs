@@ -315,3 +315,65 @@ fn an_emergency_plays_at_once_and_the_item_it_pushed_aside_is_made_up() {
     daemon.0.kill().unwrap();
     daemon.0.wait().unwrap();
 }
+
+#[test]
+fn outside_the_windows_only_an_emergency_may_play_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for d in ["config", "schedules", "audio"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    // It is midday in this zone; the only window is just after midnight.
+    std::fs::write(
+        root.join("config/loa.toml"),
+        format!(
+            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"đêm\"\nstart = \"00:00\"\nend = \"01:00\"\n",
+            midday_zone()
+        ),
+    )
+    .unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
+    std::fs::copy(fixtures.join("tone.wav"), root.join("audio/thong-bao.wav")).unwrap();
+    let _daemon = start(root);
+    let play = |level: &str| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = Command::new(env!("CARGO_BIN_EXE_loa"))
+                .args([
+                    "--lang",
+                    "en",
+                    "play-now",
+                    "thong-bao",
+                    "--level",
+                    level,
+                    "--config",
+                    "config/loa.toml",
+                ])
+                .current_dir(root)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+            // Until the daemon has bound its socket, the client cannot reach it.
+            if stderr.contains("Cannot reach") && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            return (out.status.success(), stderr);
+        }
+    };
+    let (ok, stderr) = play("manual");
+    assert!(
+        !ok && stderr.contains("outside the broadcast windows"),
+        "{stderr}"
+    );
+    let (ok, stderr) = play("emergency");
+    assert!(ok, "{stderr}");
+    wait_for(root, "the emergency to air", |r| {
+        r.iter()
+            .any(|x| x.1 == "end" && x.3 == "emergency" && x.2.as_deref() == Some("completed"))
+    });
+    assert!(
+        !records(root).iter().any(|x| x.3 == "manual"),
+        "the manual request aired nothing"
+    );
+}
