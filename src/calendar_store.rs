@@ -40,6 +40,19 @@ pub fn airing_id(a: &PlannedAiring) -> String {
     format!("{}/{}", a.start.to_rfc3339(), a.clip)
 }
 
+/// A row of `SELECT airing_id, planned, ends, window, clip, directive, kind`.
+fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAiring> {
+    Ok(StoredAiring {
+        airing_id: r.get(0)?,
+        planned: parse_ts(&r.get::<_, String>(1)?)?,
+        ends: parse_ts(&r.get::<_, String>(2)?)?,
+        window: r.get(3)?,
+        clip: r.get(4)?,
+        directive: r.get(5)?,
+        kind: r.get(6)?,
+    })
+}
+
 /// The stored calendar.
 pub struct CalendarStore {
     conn: Connection,
@@ -127,17 +140,7 @@ impl CalendarStore {
             "SELECT airing_id, planned, ends, window, clip, directive, kind FROM planned_airings
              WHERE settled = 0 AND planned < ?1 ORDER BY planned",
         )?;
-        let rows = q.query_map(params![ts(cutoff)], |r| {
-            Ok(StoredAiring {
-                airing_id: r.get(0)?,
-                planned: parse_ts(&r.get::<_, String>(1)?)?,
-                ends: parse_ts(&r.get::<_, String>(2)?)?,
-                window: r.get(3)?,
-                clip: r.get(4)?,
-                directive: r.get(5)?,
-                kind: r.get(6)?,
-            })
-        })?;
+        let rows = q.query_map(params![ts(cutoff)], stored)?;
         rows.collect()
     }
 
@@ -147,17 +150,7 @@ impl CalendarStore {
             "SELECT airing_id, planned, ends, window, clip, directive, kind FROM planned_airings
              WHERE planned >= ?1 AND planned < ?2 ORDER BY planned",
         )?;
-        let rows = q.query_map(params![ts(from), ts(to)], |r| {
-            Ok(StoredAiring {
-                airing_id: r.get(0)?,
-                planned: parse_ts(&r.get::<_, String>(1)?)?,
-                ends: parse_ts(&r.get::<_, String>(2)?)?,
-                window: r.get(3)?,
-                clip: r.get(4)?,
-                directive: r.get(5)?,
-                kind: r.get(6)?,
-            })
-        })?;
+        let rows = q.query_map(params![ts(from), ts(to)], stored)?;
         rows.collect()
     }
 }

@@ -25,6 +25,21 @@ fn midday_zone() -> String {
     }
 }
 
+/// A station folder whose one window is `name` from `start` to `end`, in a
+/// zone where it is now midday.
+fn station(name: &str, start: &str, end: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["config", "schedules", "audio"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    let config = format!(
+        "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"{name}\"\nstart = \"{start}\"\nend = \"{end}\"\n",
+        midday_zone()
+    );
+    std::fs::write(dir.path().join("config/loa.toml"), config).unwrap();
+    dir
+}
+
 /// A 16-bit mono WAV of `secs` seconds of a quiet tone.
 fn long_wav(path: &Path, secs: u32) {
     let rate = 8000u32;
@@ -119,19 +134,8 @@ fn wait_for(
 
 #[test]
 fn killed_mid_airing_it_records_the_cut_and_makes_it_up_and_sigterm_stops_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = station("cả ngày", "00:00", "23:59");
     let root = dir.path();
-    for d in ["config", "schedules", "audio"] {
-        std::fs::create_dir_all(root.join(d)).unwrap();
-    }
-    std::fs::write(
-        root.join("config/loa.toml"),
-        format!(
-            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"cả ngày\"\nstart = \"00:00\"\nend = \"23:59\"\n",
-            midday_zone()
-        ),
-    )
-    .unwrap();
     std::fs::write(
         root.join("schedules/a.toml"),
         "number = \"1/KH\"\nclips = [\"dai\"]\n[[quota]]\nat_least = 20\nper = \"day\"\nfrom = 2020-01-01\n",
@@ -195,19 +199,8 @@ fn killed_mid_airing_it_records_the_cut_and_makes_it_up_and_sigterm_stops_cleanl
 
 #[test]
 fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = station("cả ngày", "00:00", "23:59");
     let root = dir.path();
-    for d in ["config", "schedules", "audio"] {
-        std::fs::create_dir_all(root.join(d)).unwrap();
-    }
-    std::fs::write(
-        root.join("config/loa.toml"),
-        format!(
-            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"cả ngày\"\nstart = \"00:00\"\nend = \"23:59\"\n",
-            midday_zone()
-        ),
-    )
-    .unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
     std::fs::copy(fixtures.join("tone.wav"), root.join("audio/mot.wav")).unwrap();
     std::fs::copy(fixtures.join("stereo.wav"), root.join("audio/hai.wav")).unwrap();
@@ -260,19 +253,8 @@ fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan
 
 #[test]
 fn an_emergency_plays_at_once_and_the_item_it_pushed_aside_is_made_up() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = station("cả ngày", "00:00", "23:59");
     let root = dir.path();
-    for d in ["config", "schedules", "audio"] {
-        std::fs::create_dir_all(root.join(d)).unwrap();
-    }
-    std::fs::write(
-        root.join("config/loa.toml"),
-        format!(
-            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"cả ngày\"\nstart = \"00:00\"\nend = \"23:59\"\n",
-            midday_zone()
-        ),
-    )
-    .unwrap();
     std::fs::write(
         root.join("schedules/a.toml"),
         "number = \"1/KH\"\nclips = [\"dai\"]\n[[quota]]\nat_least = 3\nper = \"day\"\nfrom = 2020-01-01\n",
@@ -318,20 +300,8 @@ fn an_emergency_plays_at_once_and_the_item_it_pushed_aside_is_made_up() {
 
 #[test]
 fn outside_the_windows_only_an_emergency_may_play_now() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = station("đêm", "00:00", "01:00");
     let root = dir.path();
-    for d in ["config", "schedules", "audio"] {
-        std::fs::create_dir_all(root.join(d)).unwrap();
-    }
-    // It is midday in this zone; the only window is just after midnight.
-    std::fs::write(
-        root.join("config/loa.toml"),
-        format!(
-            "[station]\nname = \"Đài thử\"\ntimezone = \"{}\"\n[[window]]\nname = \"đêm\"\nstart = \"00:00\"\nend = \"01:00\"\n",
-            midday_zone()
-        ),
-    )
-    .unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
     std::fs::copy(fixtures.join("tone.wav"), root.join("audio/thong-bao.wav")).unwrap();
     let _daemon = start(root);

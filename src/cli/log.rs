@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use clap::{Subcommand, ValueEnum};
 use comfy_table::Table;
@@ -16,7 +16,6 @@ use super::{print_errors, Context};
 use crate::airing_log::{self, AiringLog, Event, ExportFormat, LogError, Record};
 use crate::lang::{Lang, Localize};
 use crate::planner::Outcome;
-use crate::source::parse_date_text;
 use crate::station::Station;
 
 #[derive(Debug, clap::Args)]
@@ -175,30 +174,16 @@ fn export(
     err: &mut dyn Write,
 ) -> Result<i32, Failure> {
     let tz = station.timezone;
-    let (from, to) = match (parse_day(from), parse_day(to)) {
-        (Ok(f), Ok(t)) => (f, t),
-        (Err(s), _) | (_, Err(s)) => {
-            writeln!(
-                err,
-                "{}",
-                match lang {
-                    Lang::Vi => format!("ngày \"{s}\" không hợp lệ, cần dạng 2026-11-30 hoặc 30/11/2026"),
-                    Lang::En => format!("date \"{s}\" is not valid, expected 2026-11-30 or 30/11/2026"),
-                }
-            )?;
-            return Ok(2);
-        }
+    let from = match super::date_arg(from, lang, err)? {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let to = match super::date_arg(to, lang, err)? {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
     };
     if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            writeln!(
-                err,
-                "{}",
-                match lang {
-                    Lang::Vi => format!("--to {t} trước --from {f}"),
-                    Lang::En => format!("--to {t} is before --from {f}"),
-                }
-            )?;
+        if !super::dates_in_order(f, t, lang, err)? {
             return Ok(2);
         }
     }
@@ -231,10 +216,6 @@ fn export(
 }
 
 /// A `--from`/`--to` value; the text itself when it is not a date.
-fn parse_day(s: Option<&str>) -> Result<Option<NaiveDate>, &str> {
-    s.map(|s| parse_date_text(s).ok_or(s)).transpose()
-}
-
 /// Streams an export into a temporary file beside `path` and renames it
 /// into place, so nobody opens half an export (the streaming twin of
 /// `write_atomically`: a year of records need not sit in memory).
@@ -264,17 +245,9 @@ fn export_to_file(
     result
 }
 
-/// The first instant of `day` in `tz`; a day that starts in a DST gap
-/// starts at the first local time that exists.
+/// The first instant of `day` in `tz` (the planner's rule for DST gaps).
 fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_time(NaiveTime::MIN);
-    for minutes in (0..=180).step_by(15) {
-        match tz.from_local_datetime(&(midnight + Duration::minutes(minutes))) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
-            LocalResult::None => {}
-        }
-    }
-    Utc.from_utc_datetime(&midnight)
+    crate::planner::local_instant(tz, day, NaiveTime::MIN).with_timezone(&Utc)
 }
 
 /// One airing: its start and end records, either possibly absent.

@@ -194,6 +194,48 @@ fn print_errors(errors: &[ConfigError], lang: Lang, err: &mut dyn Write) -> std:
     Ok(())
 }
 
+/// Parses an optional `--from`/`--to` day; `Err(2)` after saying why not.
+fn date_arg(
+    value: Option<&str>,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Option<chrono::NaiveDate>, i32>> {
+    let Some(s) = value else { return Ok(Ok(None)) };
+    if let Some(d) = crate::source::parse_date_text(s) {
+        return Ok(Ok(Some(d)));
+    }
+    writeln!(
+        err,
+        "{}",
+        match lang {
+            Lang::Vi => format!("ngày \"{s}\" không hợp lệ, cần dạng 2026-11-30 hoặc 30/11/2026"),
+            Lang::En => format!("date \"{s}\" is not valid, expected 2026-11-30 or 30/11/2026"),
+        }
+    )?;
+    Ok(Err(2))
+}
+
+/// Whether `--to` is not before `--from`; says so when it is.
+fn dates_in_order(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> std::io::Result<bool> {
+    if to >= from {
+        return Ok(true);
+    }
+    writeln!(
+        err,
+        "{}",
+        match lang {
+            Lang::Vi => format!("--to {to} trước --from {from}"),
+            Lang::En => format!("--to {to} is before --from {from}"),
+        }
+    )?;
+    Ok(false)
+}
+
 /// Tables: a header rule and column separators, no lines between rows.
 const TABLE_STYLE: &str = "     ═╪ ┆          ";
 

@@ -6,11 +6,10 @@ use std::path::Path;
 use chrono::{Datelike, Duration, NaiveDate};
 use comfy_table::Table;
 
-use super::{load, write_atomically, Context, PlanFormat};
+use super::{date_arg, dates_in_order, load, write_atomically, Context, PlanFormat};
 use crate::calendar::Calendar;
 use crate::lang::{Lang, Localize};
 use crate::planner::{plan, PlanRequest};
-use crate::source::parse_date_text;
 use crate::window::day_name_vi;
 
 /// The longest range one command plans, days.
@@ -56,29 +55,15 @@ pub(super) fn run(
         writeln!(err, "{}: {line}", lang.pick("lưu ý", "note"))?;
     }
     let today = ctx.now.with_timezone(&inputs.station.timezone).date_naive();
-    let from = match opts.from {
-        None => today,
-        Some(s) => match parse_date_text(s) {
-            Some(d) => d,
-            None => return bad_date(s, lang, err),
-        },
+    let from = match date_arg(opts.from, lang, err)? {
+        Ok(d) => d.unwrap_or(today),
+        Err(code) => return Ok(code),
     };
-    let to = match opts.to {
-        None => from + Duration::days(6),
-        Some(s) => match parse_date_text(s) {
-            Some(d) => d,
-            None => return bad_date(s, lang, err),
-        },
+    let to = match date_arg(opts.to, lang, err)? {
+        Ok(d) => d.unwrap_or(from + Duration::days(6)),
+        Err(code) => return Ok(code),
     };
-    if to < from {
-        writeln!(
-            err,
-            "{}",
-            match lang {
-                Lang::Vi => format!("--to {to} trước --from {from}"),
-                Lang::En => format!("--to {to} is before --from {from}"),
-            }
-        )?;
+    if !dates_in_order(from, to, lang, err)? {
         return Ok(2);
     }
     if (to - from).num_days() >= MAX_DAYS {
@@ -123,18 +108,6 @@ pub(super) fn run(
         None => out.write_all(text.as_bytes())?,
     }
     Ok(0)
-}
-
-fn bad_date(s: &str, lang: Lang, err: &mut dyn Write) -> anyhow::Result<i32> {
-    writeln!(
-        err,
-        "{}",
-        match lang {
-            Lang::Vi => format!("ngày \"{s}\" không hợp lệ, cần dạng 2026-11-30 hoặc 30/11/2026"),
-            Lang::En => format!("date \"{s}\" is not valid, expected 2026-11-30 or 30/11/2026"),
-        }
-    )?;
-    Ok(2)
 }
 
 fn day_label(date: NaiveDate, lang: Lang) -> String {
