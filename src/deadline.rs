@@ -1,7 +1,7 @@
 //! Report deadlines a directive sets: one-off ("trước ngày 30/01/2024") or
 //! recurring ("định kỳ 6 tháng, trước ngày 30/5").
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -61,6 +61,63 @@ impl Deadline {
     }
 }
 
+/// A report that falls due, and the period it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Due {
+    /// The report is due before this day.
+    pub date: NaiveDate,
+    /// First day of the period the report covers.
+    pub period_start: NaiveDate,
+    /// Last day of the period it covers.
+    pub period_end: NaiveDate,
+}
+
+impl Deadline {
+    /// The first due date on or after `today`; `since` starts the period of
+    /// a one-off report (the directive's start).
+    pub fn next_due(&self, today: NaiveDate, since: NaiveDate) -> Option<Due> {
+        match *self {
+            Deadline::Once(date) => (date >= today).then_some(Due {
+                date,
+                period_start: since.min(date),
+                period_end: date.pred_opt().unwrap_or(date),
+            }),
+            Deadline::Every { months, before } => {
+                // Due dates run every `months` months through `before`.
+                let anchor = NaiveDate::from_ymd_opt(today.year() - 1, before.month, before.day.min(28))?;
+                let anchor = anchor.with_day(before.day).unwrap_or(anchor);
+                (0..(36 / months.max(1) + 2))
+                    .filter_map(|k| anchor.checked_add_months(Months::new(k * months)))
+                    .find(|d| *d >= today)
+                    .map(|date| Due {
+                        date,
+                        period_start: date.checked_sub_months(Months::new(months)).unwrap_or(date),
+                        period_end: date.pred_opt().unwrap_or(date),
+                    })
+            }
+        }
+    }
+}
+
+/// The next due report of every deadline of every directive, by number.
+pub fn upcoming(directives: &[crate::directive::Directive], today: NaiveDate) -> Vec<(String, Due)> {
+    directives
+        .iter()
+        .flat_map(|d| {
+            let since = d
+                .quotas
+                .iter()
+                .map(|q| q.from)
+                .min()
+                .or(d.issued)
+                .unwrap_or(today);
+            d.reports
+                .iter()
+                .filter_map(move |r| r.next_due(today, since).map(|due| (d.number.clone(), due)))
+        })
+        .collect()
+}
+
 /// Parses "6 months", "1 year", "6 tháng", "năm", "yearly" into months.
 fn parse_every(text: &str) -> Option<u32> {
     let t = text.trim().to_lowercase();
@@ -78,7 +135,47 @@ fn parse_every(text: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_every;
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn six_monthly_reports_before_30_5_fall_due_in_may_and_november() {
+        let every = Deadline::Every {
+            months: 6,
+            before: MonthDay::parse("05-30").unwrap(),
+        };
+        let due = every.next_due(d("2026-11-30"), d("2020-01-01")).unwrap();
+        assert_eq!(
+            (due.date, due.period_start, due.period_end),
+            (d("2026-11-30"), d("2026-05-30"), d("2026-11-29"))
+        );
+        assert_eq!(
+            every.next_due(d("2026-12-01"), d("2020-01-01")).unwrap().date,
+            d("2027-05-30")
+        );
+        let yearly = Deadline::Every {
+            months: 12,
+            before: MonthDay::parse("10-30").unwrap(),
+        };
+        assert_eq!(
+            yearly.next_due(d("2026-11-30"), d("2020-01-01")).unwrap().date,
+            d("2027-10-30")
+        );
+    }
+
+    #[test]
+    fn a_one_off_report_is_due_once() {
+        let once = Deadline::Once(d("2024-01-30"));
+        let due = once.next_due(d("2024-01-01"), d("2023-12-21")).unwrap();
+        assert_eq!(
+            (due.period_start, due.period_end),
+            (d("2023-12-21"), d("2024-01-29"))
+        );
+        assert_eq!(once.next_due(d("2024-01-31"), d("2023-12-21")), None);
+    }
 
     #[test]
     fn cycles_in_both_languages() {

@@ -26,6 +26,8 @@ pub mod player;
 pub mod playout;
 pub mod probe;
 pub mod quota;
+pub mod report;
+pub mod report_format;
 pub mod source;
 pub mod station;
 pub mod watch;

@@ -210,6 +210,8 @@ pub struct Daemon<C: Clock> {
     retry: Option<(DateTime<Utc>, String)>,
     /// Failures since the last airing that completed; the wait doubles with each.
     failures_in_row: u32,
+    /// Report reminders already given: (directive, due date, days before).
+    reminded: std::collections::BTreeSet<(String, chrono::NaiveDate, i64)>,
 }
 
 /// How one attempt to air ended, for the log.
@@ -238,6 +240,7 @@ impl<C: Clock + 'static> Daemon<C> {
             pending: Default::default(),
             retry: None,
             failures_in_row: 0,
+            reminded: Default::default(),
         })
     }
 
@@ -270,11 +273,21 @@ impl<C: Clock + 'static> Daemon<C> {
             };
             self.record_missed(now, &busy)?;
             let next = self.replan(now)?;
+            self.remind(now);
             let wake_at = match &next {
                 Some(a) if self.audio.open => a.start.with_timezone(&Utc),
                 Some(a) => a.start.with_timezone(&Utc) - Duration::seconds(OPEN_AHEAD_SECS),
                 None => self.end_of_tomorrow(),
             };
+            // Wake at least once a day, at midnight, for the day's reminders.
+            let tz = self.inputs.station.timezone;
+            let midnight = local_instant(
+                tz,
+                now.with_timezone(&tz).date_naive() + Duration::days(1),
+                NaiveTime::MIN,
+            )
+            .with_timezone(&Utc);
+            let wake_at = wake_at.min(midnight);
             if self.audio.open
                 && next
                     .as_ref()
@@ -328,6 +341,31 @@ impl<C: Clock + 'static> Daemon<C> {
         self.audio.close();
         tracing::info!("{}", self.lang().pick("đã dừng", "stopped"));
         Ok(())
+    }
+
+    /// Logs a reminder 7 days and again 1 day before each report is due.
+    fn remind(&mut self, now: DateTime<Utc>) {
+        let today = now.with_timezone(&self.inputs.station.timezone).date_naive();
+        for (number, due) in crate::deadline::upcoming(&self.inputs.directives, today) {
+            let left = (due.date - today).num_days();
+            let mark = match left {
+                ..=1 => 1,
+                2..=7 => 7,
+                _ => continue,
+            };
+            if self.reminded.insert((number.clone(), due.date, mark)) {
+                tracing::warn!(
+                    directive = %number,
+                    due = %due.date,
+                    period = %format!("{} – {}", due.period_start, due.period_end),
+                    "{}",
+                    match self.lang() {
+                        Lang::Vi => format!("sắp đến hạn báo cáo: còn {left} ngày (loa report --directive \"{number}\")"),
+                        Lang::En => format!("a report is due in {left} days (loa report --directive \"{number}\")"),
+                    }
+                );
+            }
+        }
     }
 
     fn lang(&self) -> Lang {

@@ -347,3 +347,26 @@ fn outside_the_windows_only_an_emergency_may_play_now() {
         "the manual request aired nothing"
     );
 }
+
+#[test]
+fn the_daemon_reminds_of_a_report_due_within_a_week() {
+    let dir = station("đêm", "00:00", "01:00");
+    let root = dir.path();
+    let tz: chrono_tz::Tz = midday_zone().parse().unwrap();
+    let due = SystemClock.now().with_timezone(&tz).date_naive() + chrono::Duration::days(3);
+    std::fs::write(
+        root.join("schedules/a.toml"),
+        format!("number = \"7/KH\"\nclips = [\"x\"]\n[[report]]\ndue = {due}\n"),
+    )
+    .unwrap();
+    let _daemon = start(root);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log = std::fs::read_to_string(root.join("run.log")).unwrap_or_default();
+        if log.contains("a report is due in 3 days") && log.contains("7/KH") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no reminder in:\n{log}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

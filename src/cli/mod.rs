@@ -4,10 +4,12 @@
 
 mod check;
 mod clips;
+mod deadlines;
 mod devices;
 mod log;
 mod plan;
 mod play_now;
+mod report;
 mod run;
 
 use std::ffi::OsString;
@@ -82,6 +84,28 @@ enum Command {
     },
     /// Nhật ký phát: kiểm tra, xuất, xem / the airing log: verify, export, tail.
     Log(log::LogArgs),
+    /// Báo cáo kết quả phát sóng / the compliance report.
+    Report {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Chỉ một văn bản / only this directive (its number).
+        #[arg(long)]
+        directive: Option<String>,
+        /// Từ ngày / first day; default the first of this month.
+        #[arg(long)]
+        from: Option<String>,
+        /// Đến ngày / last day; default today.
+        #[arg(long)]
+        to: Option<String>,
+        /// Định dạng / output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Ghi ra tệp / write to a file.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Hạn báo cáo sắp tới / the report deadlines ahead.
+    Deadlines(ConfigArg),
     /// Chạy phát tự động / run the playout daemon.
     Run(ConfigArg),
     /// Các thiết bị âm thanh / list the sound outputs.
@@ -101,6 +125,13 @@ enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ClipsFormat {
     Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
     Json,
 }
 
@@ -157,6 +188,28 @@ pub fn run(
         ),
         Command::Log(a) => log::run(a, ctx, lang, out, err),
         Command::Run(c) => run::run(&c.config, ctx, lang),
+        Command::Report {
+            config,
+            directive,
+            from,
+            to,
+            format,
+            output,
+        } => report::run(
+            report::Options {
+                config: &config.config,
+                directive: directive.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                format: *format,
+                output: output.as_deref(),
+            },
+            ctx,
+            lang,
+            out,
+            err,
+        ),
+        Command::Deadlines(c) => deadlines::run(&c.config, ctx, lang, out, err),
         Command::Devices => devices::run(lang, out),
         Command::PlayNow { config, clip, level } => {
             play_now::run(&config.config, clip, level == "emergency", lang, out, err)
