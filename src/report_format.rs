@@ -21,7 +21,7 @@ fn period_label(p: &PeriodRow) -> String {
     }
 }
 
-fn outcome_label(outcome: &str, lang: Lang) -> String {
+pub fn outcome_label(outcome: &str, lang: Lang) -> String {
     match outcome {
         "completed" => lang.pick("đã phát xong", "completed"),
         "interrupted" => lang.pick("bị ngắt", "interrupted"),
@@ -32,7 +32,7 @@ fn outcome_label(outcome: &str, lang: Lang) -> String {
     .to_string()
 }
 
-fn kind_label(kind: &str, lang: Lang) -> String {
+pub fn kind_label(kind: &str, lang: Lang) -> String {
     match kind {
         "quota" => lang.pick("chỉ tiêu", "quota"),
         "fixed" => lang.pick("cố định", "fixed"),

@@ -47,6 +47,9 @@ struct RawStation {
     place: Option<String>,
     signer: Option<String>,
     signer_title: Option<String>,
+    issuer_parent: Option<String>,
+    report_sign: Option<String>,
+    recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +112,14 @@ pub struct Letterhead {
     pub signer: Option<String>,
     /// The signer's title.
     pub signer_title: Option<String>,
+    /// The body above the issuer ("UBND HUYỆN TRIỆU SƠN"), the first line of
+    /// a Decree 30 letterhead.
+    pub issuer_parent: Option<String>,
+    /// The sign after "Số: …/" on reports ("BC-UBND").
+    pub report_sign: Option<String>,
+    /// Who receives the report ("Như trên", "Ban Chỉ đạo 138 huyện"); the
+    /// report always adds the archive line ("Lưu: VT") itself.
+    pub recipients: Vec<String>,
 }
 
 /// A validated station config.
@@ -234,6 +245,9 @@ impl Station {
                 place: raw.station.place,
                 signer: raw.station.signer,
                 signer_title: raw.station.signer_title,
+                issuer_parent: raw.station.issuer_parent,
+                report_sign: raw.station.report_sign,
+                recipients: raw.station.recipients.unwrap_or_default(),
             },
             config_path: src.path.clone(),
         })
@@ -448,5 +462,17 @@ gap_seconds = 3                # silence between two items
             "season = { from = \"10-01\", until = \"03-31\" }",
         );
         assert!(Station::from_source(&SourceFile::new("c.toml", seasonal)).is_ok());
+    }
+
+    #[test]
+    fn the_shipped_sample_config_loads_with_its_letterhead() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/loa.toml");
+        let st = Station::load(&path).unwrap();
+        let lh = &st.letterhead;
+        assert_eq!(lh.issuer_parent.as_deref(), Some("UBND HUYỆN TRIỆU SƠN"));
+        assert_eq!(lh.report_sign.as_deref(), Some("BC-UBND"));
+        assert!(lh.recipients.len() >= 2, "{:?}", lh.recipients);
+        let bare = Station::from_source(&SourceFile::new("c.toml", ISSUE_EXAMPLE)).unwrap();
+        assert_eq!(bare.letterhead, Letterhead::default());
     }
 }

@@ -133,6 +133,8 @@ enum ReportFormat {
     Table,
     Csv,
     Json,
+    Xlsx,
+    Docx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -28,6 +28,18 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<i32> {
+    // A Word file is binary: on a terminal it is garbage, so it needs a file.
+    if matches!(opts.format, ReportFormat::Docx) && opts.output.is_none() {
+        writeln!(
+            err,
+            "{}",
+            lang.pick(
+                "--format docx tạo tệp Word: cần thêm --output <tệp.docx>, ví dụ --output bao-cao.docx",
+                "--format docx makes a Word file: add --output <file.docx>, e.g. --output report.docx",
+            )
+        )?;
+        return Ok(2);
+    }
     let Some(inputs) = load(opts.config, ctx, lang, err)? else {
         return Ok(1);
     };
@@ -117,6 +129,8 @@ pub(super) fn run(
         ReportFormat::Table => to_table(&report, lang).into_bytes(),
         ReportFormat::Csv => to_csv(&report, lang)?,
         ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
+        ReportFormat::Xlsx => crate::report_xlsx::to_xlsx(&report, lang)?,
+        ReportFormat::Docx => crate::report_docx::to_docx(&report, &inputs.station, today, lang)?,
     };
     match opts.output {
         Some(path) => {
