@@ -12,9 +12,9 @@ use std::io::Cursor;
 
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
-    AlignmentType, BorderType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
-    TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BorderType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use crate::lang::Lang;
@@ -48,6 +48,8 @@ const HEAD: usize = 26;
 const SMALL: usize = 24;
 /// Tables: nine columns need 12 pt to stay readable on a portrait page.
 const TABLE: usize = 24;
+/// Table headers, a size smaller so "Đã phát" and "Missed" fit narrow columns.
+const TABLE_HEADER: usize = 22;
 /// The recipients list (11 pt).
 const RECIPIENTS: usize = 22;
 /// The log hash.
@@ -84,6 +86,15 @@ pub fn to_docx(report: &Report, station: &Station, today: NaiveDate, lang: Lang)
         )
         .default_fonts(fonts)
         .default_size(BODY)
+        // The decree numbers pages from the second one, centered at the top.
+        .header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_page_num(PageNum::new()),
+            ),
+        )
+        .first_header(Header::new())
         .created_at(&stamp)
         .updated_at(&stamp)
         .add_table(letterhead(station, today));
@@ -94,9 +105,12 @@ pub fn to_docx(report: &Report, station: &Station, today: NaiveDate, lang: Lang)
     for (i, d) in report.directives.iter().enumerate() {
         doc = directive_section(doc, i + 1, d, lang);
     }
+    for p in log_head(report, lang) {
+        doc = doc.add_paragraph(p);
+    }
     doc = doc
-        .add_paragraph(body(log_head(report, lang)))
         .add_paragraph(closing_sentence(report, lang))
+        .add_paragraph(gap().keep_next(true))
         .add_table(signature_block(station));
     let mut out = Cursor::new(Vec::new());
     doc.build().pack(&mut out)?;
@@ -136,13 +150,21 @@ fn body(runs: Vec<Run>) -> Paragraph {
 }
 
 /// A short centered horizontal line, `width` long inside a column `column`
-/// wide: the rule the decree draws under the issuing body and the title.
-fn rule(column: usize, width: usize) -> Paragraph {
+/// wide: the rule the decree draws under the issuing body and the title. It
+/// is the top border of an empty paragraph one point high, set a little
+/// below the text above it (closer and it runs through the descenders).
+fn rule(column: usize, width: usize, after: u32) -> Paragraph {
     let side = (column.saturating_sub(width) / 2) as i32;
     let mut p = Paragraph::new()
         .indent(Some(side), None, Some(side), None)
-        .line_spacing(LineSpacing::new().before(0).after(0).line(120))
-        .add_run(run("", 4));
+        .line_spacing(
+            LineSpacing::new()
+                .before(80)
+                .after(after)
+                .line(20)
+                .line_rule(LineSpacingType::Exact),
+        )
+        .add_run(run("", 2));
     p.property = p.property.set_borders(
         ParagraphBorders::with_empty().set(
             ParagraphBorder::new(ParagraphBorderPosition::Top)
@@ -192,7 +214,7 @@ fn letterhead(station: &Station, today: NaiveDate) -> Table {
     }
     body_cell = body_cell
         .add_paragraph(centered(run(issuer, HEAD).bold()))
-        .add_paragraph(rule(LEFT_COLUMN, 1100));
+        .add_paragraph(rule(LEFT_COLUMN, 1100, 0));
     let heading_cell = TableCell::new()
         .width(right_column, WidthType::Dxa)
         .add_paragraph(centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", SMALL).bold()))
@@ -240,7 +262,7 @@ fn title(report: &Report, lang: Lang) -> Vec<Paragraph> {
             .bold(),
         ),
         centered(run(range, BODY)),
-        rule(TEXT_WIDTH, 1700).line_spacing(LineSpacing::new().before(60).after(240).line(120)),
+        rule(TEXT_WIDTH, 1700, 240),
     ]
 }
 
@@ -320,25 +342,32 @@ fn directive_section(mut doc: Docx, n: usize, d: &DirectiveReport, lang: Lang) -
         (Lang::En, Some(issued)) => format!("{n}. Directive No. {} of {}", d.number, dmy(issued)),
         (Lang::En, None) => format!("{n}. Directive No. {}", d.number),
     };
-    let sum = |f: fn(&PeriodRow) -> u32| d.periods.iter().map(f).sum::<u32>();
+    // Counted over the airings of the range, like `aired` (periods may
+    // reach past the range's ends).
+    let count = |outcome: &str| d.airings.iter().filter(|a| a.outcome == outcome).count();
+    let make_ups = d
+        .airings
+        .iter()
+        .filter(|a| a.kind == "make-up" && a.outcome == "completed")
+        .count();
     let detail = match lang {
         Lang::Vi => format!(
             "{}. Đã phát trọn vẹn {} lượt (trong đó {} lượt phát bù); lỡ {} lượt, lỗi {} lượt, bị ngắt {} lượt.",
             summary_line(d, lang),
             d.aired,
-            sum(|p| p.make_ups),
-            sum(|p| p.missed),
-            sum(|p| p.failed),
-            sum(|p| p.interrupted)
+            make_ups,
+            count("missed"),
+            count("failed"),
+            count("interrupted")
         ),
         Lang::En => format!(
             "{}. Aired in full: {} (of which {} make-ups); missed {}, failed {}, cut off {}.",
             summary_line(d, lang),
             d.aired,
-            sum(|p| p.make_ups),
-            sum(|p| p.missed),
-            sum(|p| p.failed),
-            sum(|p| p.interrupted)
+            make_ups,
+            count("missed"),
+            count("failed"),
+            count("interrupted")
         ),
     };
     doc = doc
@@ -418,7 +447,7 @@ fn header_row(names: &[&str], widths: &[usize]) -> TableRow {
                         Paragraph::new()
                             .align(AlignmentType::Center)
                             .line_spacing(LineSpacing::new().before(20).after(20))
-                            .add_run(run(*name, TABLE).bold()),
+                            .add_run(run(*name, TABLE_HEADER).bold()),
                     )
             })
             .collect(),
@@ -426,12 +455,14 @@ fn header_row(names: &[&str], widths: &[usize]) -> TableRow {
     .cant_split()
 }
 
-/// A table with the default single borders, as the decree's tables have.
+/// A table with the default single borders, as the decree's tables have,
+/// and narrow cell margins (1 mm) so the number columns can be narrow.
 fn bordered(rows: Vec<TableRow>, widths: &[usize]) -> Table {
     Table::new(rows)
         .set_grid(widths.to_vec())
         .width(widths.iter().sum(), WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(0, 60, 0, 60))
 }
 
 fn result_label(met: bool, open: bool, lang: Lang) -> &'static str {
@@ -452,10 +483,10 @@ fn span_label(start: NaiveDate, end: NaiveDate) -> String {
 
 fn periods_table(periods: &[PeriodRow], lang: Lang) -> Table {
     // Period, required, aired, make-ups, missed, failed, cut, result, reasons.
-    const W: [usize; 9] = [1870, 650, 800, 800, 650, 650, 800, 1235, 1900];
+    const W: [usize; 9] = [1750, 800, 800, 800, 800, 800, 800, 1150, 1655];
     let names = [
         lang.pick("Kỳ", "Period"),
-        lang.pick("Cần", "Req."),
+        lang.pick("Cần", "Asked"),
         lang.pick("Đã phát", "Aired"),
         lang.pick("Phát bù", "Make-ups"),
         lang.pick("Lỡ", "Missed"),
@@ -509,14 +540,7 @@ fn content_table(content: &[ContentRow], lang: Lang) -> Table {
 }
 
 fn outcome_label(a: &AiringRow, lang: Lang) -> String {
-    let outcome = match a.outcome {
-        "completed" => lang.pick("đã phát xong", "completed"),
-        "interrupted" => lang.pick("bị ngắt", "cut off"),
-        "failed" => lang.pick("lỗi", "failed"),
-        "missed" => lang.pick("lỡ", "missed"),
-        _ => lang.pick("đang phát", "in progress"),
-    };
-    let mut s = outcome.to_string();
+    let mut s = crate::report_format::outcome_label(a.outcome, lang);
     if a.kind == "make-up" {
         s += lang.pick(" (phát bù)", " (make-up)");
     } else if a.kind == "emergency" {
@@ -558,36 +582,12 @@ fn airings_table(airings: &[AiringRow], lang: Lang) -> Table {
 }
 
 /// Where the figures come from and the log head to check them against
-/// (`loa log verify` prints the same head).
-fn log_head(report: &Report, lang: Lang) -> Vec<Run> {
+/// (`loa log verify` prints the same head). The hash gets a line of its own:
+/// inside justified text its 64 unbreakable characters stretch the spaces.
+fn log_head(report: &Report, lang: Lang) -> Vec<Paragraph> {
     let range = (dmy(report.from), dmy(report.to));
-    match &report.log_head {
-        Some(h) => vec![
-            run(
-                match lang {
-                    Lang::Vi => format!(
-                        "Số liệu trên lấy từ nhật ký phát của đài, từ ngày {} đến ngày {}; nhật ký có bản ghi \
-                         cuối số {}, mã băm ",
-                        range.0, range.1, h.seq
-                    ),
-                    Lang::En => format!(
-                        "The figures above come from the station's airing log, {} to {}; its last record is \
-                         No. {}, hash ",
-                        range.0, range.1, h.seq
-                    ),
-                },
-                BODY,
-            ),
-            run(h.hash.clone(), HASH).fonts(RunFonts::new().ascii(MONO).hi_ansi(MONO).cs(MONO)),
-            run(
-                lang.pick(
-                    " (đối chiếu bằng lệnh loa log verify).",
-                    " (check it with loa log verify).",
-                ),
-                BODY,
-            ),
-        ],
-        None => vec![run(
+    let Some(h) = &report.log_head else {
+        return vec![body(vec![run(
             match lang {
                 Lang::Vi => format!(
                     "Nhật ký phát của đài chưa có bản ghi nào (từ ngày {} đến ngày {}).",
@@ -599,8 +599,27 @@ fn log_head(report: &Report, lang: Lang) -> Vec<Run> {
                 ),
             },
             BODY,
-        )],
-    }
+        )])];
+    };
+    let text = match lang {
+        Lang::Vi => format!(
+            "Số liệu trên lấy từ nhật ký phát của đài, từ ngày {} đến ngày {}; đối chiếu bằng lệnh \
+             loa log verify: nhật ký có bản ghi cuối số {}, mã băm",
+            range.0, range.1, h.seq
+        ),
+        Lang::En => format!(
+            "The figures above come from the station's airing log, {} to {}; to check them with \
+             loa log verify: its last record is No. {}, hash",
+            range.0, range.1, h.seq
+        ),
+    };
+    vec![
+        body(vec![run(text, BODY)])
+            .line_spacing(LineSpacing::new().before(120).after(0))
+            .keep_next(true),
+        centered(run(h.hash.clone(), HASH).fonts(RunFonts::new().ascii(MONO).hi_ansi(MONO).cs(MONO)))
+            .line_spacing(LineSpacing::new().before(40).after(120)),
+    ]
 }
 
 /// The decree ends the body with "./.".

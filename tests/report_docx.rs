@@ -3,7 +3,8 @@
 //! prints the same text with the Vietnamese intact (the officers' Word does
 //! what LibreOffice does with these files, and a PDF's text can be read back).
 //! LibreOffice (`soffice`) and poppler (`pdftotext`) must be installed:
-//! `.ci/run` installs them.
+//! `.ci/run` installs them. The layout is checked by eye: `LOA_KEEP_DOCX=<folder>`
+//! keeps the documents, then `soffice --convert-to pdf` and `pdftoppm -png`.
 
 mod support;
 
@@ -39,7 +40,8 @@ fn station_with_letterhead() -> tempfile::TempDir {
 }
 
 /// Runs `loa report --format docx` over the week; the file's bytes.
-fn week_docx(root: &Path, extra: &[&str]) -> Vec<u8> {
+/// `name` names the kept copy (see [`keep`]).
+fn week_docx(root: &Path, extra: &[&str], name: &str) -> Vec<u8> {
     let out = root.join("bao-cao.docx");
     let args = [
         &WEEK[..],
@@ -51,7 +53,17 @@ fn week_docx(root: &Path, extra: &[&str]) -> Vec<u8> {
     assert_eq!(code, 0, "{err}");
     assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
     assert!(err.contains("bao-cao.docx"), "{err}");
-    std::fs::read(out).unwrap()
+    let bytes = std::fs::read(out).unwrap();
+    keep(&bytes, name);
+    bytes
+}
+
+/// With `LOA_KEEP_DOCX=<folder>`, the documents are kept there to be looked
+/// at (LibreOffice, `pdftoppm`): the layout is checked by eye.
+fn keep(bytes: &[u8], name: &str) {
+    if let Some(folder) = std::env::var_os("LOA_KEEP_DOCX") {
+        std::fs::write(Path::new(&folder).join(name), bytes).unwrap();
+    }
 }
 
 fn document_xml(docx: &[u8]) -> String {
@@ -125,12 +137,18 @@ fn xml_text(xml: &str) -> String {
 fn the_week_report_as_docx_has_the_decree_30_parts() {
     let dir = station_with_letterhead();
     let hash = log_hash(dir.path());
-    let docx = week_docx(dir.path(), &[]);
+    let docx = week_docx(dir.path(), &[], "week.docx");
     let xml = document_xml(&docx);
     let text = xml_text(&xml);
     for s in expected(&hash) {
         assert!(text.contains(&s), "document.xml lacks {s:?}:\n{text}");
     }
+    assert!(
+        text.contains(
+            "Đã phát trọn vẹn 13 lượt (trong đó 1 lượt phát bù); lỡ 1 lượt, lỗi 0 lượt, bị ngắt 1 lượt."
+        ),
+        "{text}"
+    );
     // A4, the decree's margins, Times New Roman.
     assert!(xml.contains(r#"w:w="11906" w:h="16838""#), "A4");
     assert!(xml.contains(r#"w:left="1701""#), "left margin 30 mm");
@@ -197,7 +215,7 @@ fn pdf_text(docx: &[u8]) -> String {
 fn libreoffice_prints_the_docx_with_vietnamese_intact() {
     let dir = station_with_letterhead();
     let hash = log_hash(dir.path());
-    let text = pdf_text(&week_docx(dir.path(), &[]));
+    let text = pdf_text(&week_docx(dir.path(), &[], "week-pdf.docx"));
     for s in expected(&hash) {
         assert!(text.contains(&s), "the PDF lacks {s:?}:\n{text}");
     }
@@ -206,7 +224,7 @@ fn libreoffice_prints_the_docx_with_vietnamese_intact() {
 #[test]
 fn without_a_letterhead_the_station_name_and_blanks_stand_in() {
     let (dir, _) = station();
-    let text = xml_text(&document_xml(&week_docx(dir.path(), &[])));
+    let text = xml_text(&document_xml(&week_docx(dir.path(), &[], "week-bare.docx")));
     for s in [
         "ĐÀI TRUYỀN THANH XÃ MINH TÂN",
         "/BC",
@@ -222,7 +240,11 @@ fn without_a_letterhead_the_station_name_and_blanks_stand_in() {
 #[test]
 fn in_english_the_body_is_english_and_the_letterhead_stays_vietnamese() {
     let dir = station_with_letterhead();
-    let text = xml_text(&document_xml(&week_docx(dir.path(), &["--lang", "en"])));
+    let text = xml_text(&document_xml(&week_docx(
+        dir.path(),
+        &["--lang", "en"],
+        "week-en.docx",
+    )));
     for s in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Nơi nhận:",
@@ -308,6 +330,10 @@ fn a_long_list_of_airings_is_left_to_the_csv_export() {
     assert!(short.contains("Minh Tân, ngày 05 tháng 02 năm 2027"), "{short}");
     assert!(short.contains("chưa có bản ghi"), "{short}");
     let long = docx(loa::report_docx::MAX_LISTED_AIRINGS + 1);
+    keep(
+        &loa::report_docx::to_docx(&report_with_airings(60), &st, today, Lang::Vi).unwrap(),
+        "sixty.docx",
+    );
     assert_eq!(long.matches("clip-").count(), 0, "{long}");
     assert!(
         long.contains("Các lượt phát: 61 lượt; danh sách đầy đủ") && long.contains("CSV/XLSX"),
