@@ -30,7 +30,7 @@ fn the_week_report_as_a_table() {
     let (dir, _) = station();
     let (code, out, err) = loa(dir.path(), &[&WEEK[..], &["table"]].concat());
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("4568/KH-BCĐ: 13/14 lượt, đạt 92.9%"), "{out}");
+    assert!(out.contains("4568/KH-BCĐ: 13/14 lượt, đạt 92,9%"), "{out}");
     golden("report-week.txt", &out);
 }
 
@@ -130,7 +130,7 @@ fn the_week_report_as_an_excel_workbook_with_dates_as_dates_and_a_chart() {
     let summary = book.worksheet_range("Tổng hợp").unwrap();
     let texts: Vec<String> = summary.cells().map(|(_, _, c)| c.to_string()).collect();
     assert!(
-        texts.iter().any(|t| t == "4568/KH-BCĐ: 13/14 lượt, đạt 92.9%"),
+        texts.iter().any(|t| t == "4568/KH-BCĐ: 13/14 lượt, đạt 92,9%"),
         "{texts:?}"
     );
     assert!(texts.iter().any(|t| t.contains("KHÔNG ĐẠT") || t == "không đạt"));

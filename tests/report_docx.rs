@@ -100,7 +100,7 @@ fn expected(hash: &str) -> Vec<String> {
         "Kết quả phát sóng tuyên truyền trên hệ thống truyền thanh cơ sở",
         "(từ ngày 02/11/2026 đến ngày 08/11/2026)",
         "Văn bản số 4568/KH-BCĐ ngày 27/10/2026 của Ban Chỉ đạo 138 huyện Triệu Sơn về tuyên truyền",
-        "4568/KH-BCĐ: 13/14 lượt, đạt 92.9%",
+        "4568/KH-BCĐ: 13/14 lượt, đạt 92,9%",
         "không đạt",
         "phát bù",
         hash,
