@@ -52,7 +52,11 @@ pub fn summary_line(d: &DirectiveReport, lang: Lang) -> String {
         format!("{:.1}", d.percent)
     };
     // Vietnamese writes a decimal comma: 92,9%.
-    let pct = if lang == Lang::Vi { pct.replace('.', ",") } else { pct };
+    let pct = if lang == Lang::Vi {
+        pct.replace('.', ",")
+    } else {
+        pct
+    };
     match lang {
         Lang::Vi => format!("{}: {}/{} lượt, đạt {pct}%", d.number, d.credited, d.required),
         Lang::En => format!("{}: {}/{} airings, {pct}% met", d.number, d.credited, d.required),
