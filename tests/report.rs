@@ -125,6 +125,10 @@ fn the_week_report_as_an_excel_workbook_with_dates_as_dates_and_a_chart() {
     );
     assert_eq!(code, 0, "{err}");
     let path = dir.path().join("bao-cao.xlsx");
+    // LOA_KEEP_XLSX=<folder> keeps the workbook, to look at the chart.
+    if let Some(keep) = std::env::var_os("LOA_KEEP_XLSX") {
+        std::fs::copy(&path, Path::new(&keep).join("bao-cao.xlsx")).unwrap();
+    }
     let mut book = open_workbook_auto(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Tổng hợp", "Lượt phát", "Theo ngày"]);
     let summary = book.worksheet_range("Tổng hợp").unwrap();
