@@ -154,26 +154,32 @@ pub fn to_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 format!("{} · {}", d.number, lang.pick("chỉ tiêu", "quota")),
                 &header,
             )?;
+            ws.write_string_with_format(0, col + 3, lang.pick("Nhãn", "Label"), &header)?;
             ws.set_column_width(col, 12)?;
             ws.set_column_width(col + 1, 14)?;
             ws.set_column_width(col + 2, 14)?;
+            ws.set_column_width(col + 3, 7)?;
             for (i, p) in days.iter().enumerate() {
                 let row = 1 + i as u32;
                 ws.write_datetime_with_format(row, col, p.start, &date)?;
                 ws.write_number(row, col + 1, f64::from(p.aired))?;
                 ws.write_number(row, col + 2, f64::from(p.required))?;
+                // Text labels for the chart's axis: every spreadsheet shows
+                // them as written, where date axes show day numbers in some.
+                ws.write_string(row, col + 3, p.start.format("%d/%m").to_string())?;
             }
             let last = days.len() as u32;
+            let labels = (sheet, 1, col + 3, last, col + 3);
             let mut columns = Chart::new_column();
             columns
                 .add_series()
                 .set_name(lang.pick("Đã phát", "Aired"))
-                .set_categories((sheet, 1, col, last, col))
+                .set_categories(labels)
                 .set_values((sheet, 1, col + 1, last, col + 1));
             let mut line = Chart::new_line();
             line.add_series()
                 .set_name(lang.pick("Chỉ tiêu", "Quota"))
-                .set_categories((sheet, 1, col, last, col))
+                .set_categories(labels)
                 .set_values((sheet, 1, col + 2, last, col + 2));
             columns.combine(&line);
             let title = format!(
@@ -183,9 +189,9 @@ pub fn to_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             );
             columns.title().set_name(&title);
             columns.set_width(720).set_height(300);
-            ws.insert_chart(chart_row, col + 4, &columns)?;
+            ws.insert_chart(chart_row, col + 5, &columns)?;
             chart_row += 16;
-            col += 3;
+            col += 4;
         }
     }
     book.save_to_buffer()
