@@ -16,6 +16,7 @@ pub mod clock;
 pub mod control;
 pub mod deadline;
 pub mod directive;
+pub mod directive_import;
 pub mod error;
 pub mod fixed;
 pub mod ics;

@@ -6,6 +6,7 @@ mod check;
 mod clips;
 mod deadlines;
 mod devices;
+mod directive;
 mod log;
 mod plan;
 mod play_now;
@@ -106,6 +107,9 @@ enum Command {
     },
     /// Hạn báo cáo sắp tới / the report deadlines ahead.
     Deadlines(ConfigArg),
+    /// Văn bản chỉ đạo: nhập từ công văn / directives: import from a document.
+    #[command(subcommand)]
+    Directive(directive::DirectiveCommand),
     /// Chạy phát tự động / run the playout daemon.
     Run(ConfigArg),
     /// Các thiết bị âm thanh / list the sound outputs.
@@ -212,6 +216,7 @@ pub fn run(
             err,
         ),
         Command::Deadlines(c) => deadlines::run(&c.config, ctx, lang, out, err),
+        Command::Directive(d) => directive::run(d, ctx, lang, out, err),
         Command::Devices => devices::run(lang, out),
         Command::PlayNow { config, clip, level } => {
             play_now::run(&config.config, clip, level == "emergency", lang, out, err)
