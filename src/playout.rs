@@ -226,7 +226,7 @@ struct Attempt {
 impl<C: Clock + 'static> Daemon<C> {
     /// Loads the station; fails only when its config cannot be used.
     pub fn new(opts: Options, clock: Arc<C>) -> anyhow::Result<Daemon<C>> {
-        let inputs = load_inputs(&opts.config, clock.now(), opts.lang)?;
+        let inputs = load_inputs(&opts.config, clock.now(), opts.lang, None)?;
         let data = inputs.station.data_dir.clone();
         let log = AiringLog::open(&data).map_err(|e| anyhow::anyhow!("{}", e.localize(opts.lang)))?;
         let store = CalendarStore::open(&data)?;
@@ -498,7 +498,12 @@ impl<C: Clock + 'static> Daemon<C> {
     }
 
     fn reload(&mut self) {
-        match load_inputs(&self.opts.config, self.clock.now(), self.lang()) {
+        match load_inputs(
+            &self.opts.config,
+            self.clock.now(),
+            self.lang(),
+            Some(&self.inputs),
+        ) {
             Ok(inputs) => {
                 tracing::info!(
                     directives = inputs.directives.len(),
@@ -512,8 +517,8 @@ impl<C: Clock + 'static> Daemon<C> {
             Err(e) => tracing::error!(
                 "{}: {e:#}",
                 self.lang().pick(
-                    "thay đổi không hợp lệ, giữ lịch cũ",
-                    "invalid change, keeping the last good plan"
+                    "cấu hình không hợp lệ, giữ lịch cũ",
+                    "invalid station config, keeping the last good plan"
                 )
             ),
         }
@@ -790,8 +795,17 @@ fn kind_of(k: AiringKind) -> Kind {
 }
 
 /// Loads the station; a directive or config error keeps the last good plan.
-fn load_inputs(config: &Path, now: DateTime<Utc>, lang: Lang) -> anyhow::Result<Inputs> {
-    let inputs = Inputs::load(config, now).map_err(|errors| {
+/// Loads the station. A broken config is an error (the caller keeps what
+/// it had); a broken directive file is logged and left out, and `previous`
+/// lends its last good version, so one bad edit (or an imported draft not
+/// yet filled in) never stops the other directives or the daemon itself.
+fn load_inputs(
+    config: &Path,
+    now: DateTime<Utc>,
+    lang: Lang,
+    previous: Option<&Inputs>,
+) -> anyhow::Result<Inputs> {
+    let mut inputs = Inputs::load(config, now).map_err(|errors| {
         anyhow::anyhow!(errors
             .iter()
             .map(|e| e.localize(lang))
@@ -799,17 +813,48 @@ fn load_inputs(config: &Path, now: DateTime<Utc>, lang: Lang) -> anyhow::Result<
             .join("\n"))
     })?;
     if !inputs.errors.is_empty() {
-        anyhow::bail!(inputs
-            .errors
-            .iter()
-            .map(|e| e.localize(lang))
-            .collect::<Vec<_>>()
-            .join("\n"));
+        let broken: std::collections::BTreeSet<PathBuf> =
+            inputs.errors.iter().map(|e| e.location.path.clone()).collect();
+        for e in &inputs.errors {
+            tracing::error!(
+                "{}: {}",
+                lang.pick(
+                    "văn bản không hợp lệ, giữ bản hợp lệ trước (nếu có)",
+                    "invalid directive, keeping its last good version (if any)"
+                ),
+                e.localize(lang)
+            );
+        }
+        if let Some(prev) = previous {
+            for d in &prev.directives {
+                let already = inputs.directives.iter().any(|n| n.number == d.number);
+                if broken.contains(&d.path) && !already {
+                    inputs.directives.push(d.clone());
+                }
+            }
+            inputs.directives.sort_by(|x, y| x.path.cmp(&y.path));
+        }
     }
     for line in inputs
         .warning_lines(lang)
         .iter()
-        .chain(inputs.problem_lines(lang).iter())
+        .chain(
+            inputs
+                .catalog
+                .errors
+                .iter()
+                .map(|e| e.localize(lang))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .chain(
+            inputs
+                .missing_clips
+                .iter()
+                .map(|e| e.localize(lang))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
     {
         tracing::warn!("{line}");
     }

@@ -224,7 +224,7 @@ fn edits_are_picked_up_without_a_restart_and_a_bad_edit_keeps_the_last_good_plan
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(root.join("run.log"))
         .unwrap()
-        .contains("keeping the last good plan")
+        .contains("invalid directive, keeping its last good version")
     {
         assert!(Instant::now() < deadline, "no message about the bad edit");
         assert!(
@@ -369,4 +369,33 @@ fn the_daemon_reminds_of_a_report_due_within_a_week() {
         assert!(Instant::now() < deadline, "no reminder in:\n{log}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn a_broken_directive_file_at_start_is_reported_and_the_others_still_air() {
+    let dir = station("cả ngày", "00:00", "23:59");
+    let root = dir.path();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio");
+    std::fs::copy(fixtures.join("tone.wav"), root.join("audio/mot.wav")).unwrap();
+    std::fs::write(
+        root.join("schedules/a.toml"),
+        "number = \"1/KH\"\nclips = [\"mot\"]\n[[quota]]\nat_least = 1\nper = \"day\"\nfrom = 2020-01-01\n",
+    )
+    .unwrap();
+    // An imported draft whose clips are not filled in yet.
+    std::fs::write(
+        root.join("schedules/nhap.toml"),
+        "number = \"2/KH\"\nclips = []\n[[quota]]\nat_least = 1\nper = \"day\"\nfrom = 2020-01-01\n",
+    )
+    .unwrap();
+    let _daemon = start(root);
+    wait_for(root, "the valid directive to air", |r| {
+        r.iter()
+            .any(|x| x.1 == "end" && x.2.as_deref() == Some("completed"))
+    });
+    let log = std::fs::read_to_string(root.join("run.log")).unwrap();
+    assert!(
+        log.contains("invalid directive") && log.contains("nhap.toml"),
+        "{log}"
+    );
 }
