@@ -55,6 +55,19 @@ pub(super) fn run(config: &Path, _ctx: &Context, lang: Lang) -> anyhow::Result<i
             }
             let _ = stop_tx.send(());
         });
+        // `cargo run` passes the tests' ALSA config (.cargo/config.toml): say
+        // so, or a developer would wonder why the speakers stay silent.
+        if let Ok(alsa) = std::env::var("ALSA_CONFIG_PATH") {
+            if alsa.ends_with("tests/alsa/asound.conf") {
+                tracing::warn!(
+                    "{}",
+                    lang.pick(
+                        "đang phát vào thiết bị thử nghiệm (ALSA_CONFIG_PATH của cargo), không ra loa; chạy trực tiếp target/release/loa run",
+                        "playing into the test capture device (cargo's ALSA_CONFIG_PATH), not the speakers; run target/release/loa run directly"
+                    )
+                );
+            }
+        }
         tracing::info!(station = %station.name, "{}", lang.pick("bắt đầu phát tự động", "playout started"));
         daemon
             .run(Channels {
