@@ -19,7 +19,7 @@ use docx_rs::{
 
 use crate::lang::Lang;
 use crate::report::{AiringRow, ContentRow, DirectiveReport, PeriodRow, Report};
-use crate::report_format::summary_line;
+use crate::report_format::{result_label, summary_line};
 use crate::station::Station;
 
 /// The font the decree prescribes.
@@ -463,14 +463,6 @@ fn bordered(rows: Vec<TableRow>, widths: &[usize]) -> Table {
         .width(widths.iter().sum(), WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .margins(TableCellMargins::new().margin(0, 60, 0, 60))
-}
-
-fn result_label(met: bool, open: bool, lang: Lang) -> &'static str {
-    match (met, open) {
-        (true, _) => lang.pick("đạt", "met"),
-        (false, true) => lang.pick("đang thực hiện", "in progress"),
-        (false, false) => lang.pick("không đạt", "not met"),
-    }
 }
 
 fn span_label(start: NaiveDate, end: NaiveDate) -> String {

@@ -44,6 +44,25 @@ pub fn kind_label(kind: &str, lang: Lang) -> String {
     .to_string()
 }
 
+/// How a period went: met, still open, or not met.
+pub fn result_label(met: bool, open: bool, lang: Lang) -> &'static str {
+    match (met, open) {
+        (true, _) => lang.pick("đạt", "met"),
+        (false, true) => lang.pick("đang thực hiện", "in progress"),
+        (false, false) => lang.pick("không đạt", "not met"),
+    }
+}
+
+/// The same, with a period that was not met in capitals for the terminal.
+fn result_shout(met: bool, open: bool, lang: Lang) -> String {
+    let label = result_label(met, open, lang);
+    if met || open {
+        label.to_string()
+    } else {
+        label.to_uppercase()
+    }
+}
+
 /// The one-line summary of a directive: "4568/KH-BCĐ: 184/184 lượt, đạt 100%".
 pub fn summary_line(d: &DirectiveReport, lang: Lang) -> String {
     let pct = if d.percent.fract() == 0.0 {
@@ -104,11 +123,7 @@ pub fn to_table(r: &Report, lang: Lang) -> String {
                 lang.pick("Lý do", "Reasons"),
             ]);
             for p in &d.periods {
-                let result = match (p.met, p.open) {
-                    (true, _) => lang.pick("đạt", "met"),
-                    (false, true) => lang.pick("đang thực hiện", "in progress"),
-                    (false, false) => lang.pick("KHÔNG ĐẠT", "NOT MET"),
-                };
+                let result = result_shout(p.met, p.open, lang);
                 t.add_row(vec![
                     period_label(p),
                     p.required.to_string(),
@@ -117,7 +132,7 @@ pub fn to_table(r: &Report, lang: Lang) -> String {
                     p.missed.to_string(),
                     p.failed.to_string(),
                     p.interrupted.to_string(),
-                    result.to_string(),
+                    result,
                     p.reasons.join("; "),
                 ]);
             }
@@ -131,11 +146,7 @@ pub fn to_table(r: &Report, lang: Lang) -> String {
                 dmy(c.end),
                 c.added,
                 c.required,
-                match (c.met, c.open) {
-                    (true, _) => lang.pick("đạt", "met"),
-                    (false, true) => lang.pick("đang thực hiện", "in progress"),
-                    (false, false) => lang.pick("KHÔNG ĐẠT", "NOT MET"),
-                }
+                result_shout(c.met, c.open, lang)
             );
         }
         if !d.airings.is_empty() {

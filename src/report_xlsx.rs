@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Chart, Format, FormatAlign, Workbook, Worksheet, XlsxError
 
 use crate::lang::Lang;
 use crate::report::Report;
-use crate::report_format::{kind_label, outcome_label, summary_line};
+use crate::report_format::{kind_label, outcome_label, result_label, summary_line};
 
 /// The workbook's bytes.
 pub fn to_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
@@ -88,12 +88,7 @@ pub fn to_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 {
                     ws.write_number(row, 3 + c as u16, f64::from(*v))?;
                 }
-                let result = match (p.met, p.open) {
-                    (true, _) => lang.pick("đạt", "met"),
-                    (false, true) => lang.pick("đang thực hiện", "in progress"),
-                    (false, false) => lang.pick("không đạt", "not met"),
-                };
-                ws.write_string(row, 9, result)?;
+                ws.write_string(row, 9, result_label(p.met, p.open, lang))?;
                 ws.write_string(row, 10, p.reasons.join("; "))?;
                 row += 1;
             }

@@ -18,25 +18,9 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// Fields in the canonical encoding (every column but the two hashes).
 pub(super) const FIELDS: usize = 16;
 
-/// The column names, in canonical order, for messages.
-const FIELD_NAMES: [&str; FIELDS] = [
-    "seq",
-    "airing_id",
-    "event",
-    "recorded_at",
-    "planned",
-    "actual_start",
-    "actual_end",
-    "played_ms",
-    "outcome",
-    "reason",
-    "clip",
-    "clip_sha256",
-    "directive",
-    "kind",
-    "station",
-    "host",
-];
+/// The column names, in canonical order, for messages: the hashed fields
+/// are the export's columns without the two hashes.
+const FIELD_NAMES: &[&str] = super::export::EXPORT_COLUMNS.split_at(FIELDS).0;
 
 /// Stands for NULL where a length would be: no real field is 2^64-1 bytes.
 const NULL_MARK: [u8; 8] = [0xFF; 8];
