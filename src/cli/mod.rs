@@ -13,6 +13,7 @@ mod play_now;
 mod report;
 mod run;
 
+use crate::fsutil::write_atomically;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -303,20 +304,4 @@ const TABLE_STYLE: &str = "     ═╪ ┆          ";
 fn mmss(ms: u64) -> String {
     let s = ms.div_ceil(1000);
     format!("{}:{:02}", s / 60, s % 60)
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// reader never sees half a file.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

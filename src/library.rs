@@ -1,0 +1,1 @@
+//! The clip library: adding, removing and assigning clips (filled in below).

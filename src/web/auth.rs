@@ -1,0 +1,1 @@
+//! Logins for the web page (filled in below).

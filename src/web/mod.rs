@@ -1,0 +1,3 @@
+//! The officer's web page, served by `loa run`.
+
+pub mod auth;
