@@ -287,7 +287,14 @@ fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension("json.tmp");
+    // A name of its own per writer: the daemon and the web page may both
+    // rescan at once, and must not rename each other's half-written file.
+    static WRITER: AtomicUsize = AtomicUsize::new(0);
+    let tmp = path.with_extension(format!(
+        "json.{}-{}.tmp",
+        std::process::id(),
+        WRITER.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::write(&tmp, serde_json::to_vec(cache).map_err(std::io::Error::other)?)?;
     std::fs::rename(&tmp, path)
 }

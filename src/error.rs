@@ -78,6 +78,8 @@ pub enum Problem {
     NoWindows,
     /// A time zone name the tz database does not know.
     BadTimezone { value: String },
+    /// `[web] bind` that is not `address:port`.
+    BadBind { value: String },
     /// A limit that cannot be (0 sessions, 0 minutes).
     BadLimit { name: String, value: i64 },
     /// A quota names a window the station does not have.
@@ -190,6 +192,15 @@ impl Localize for Problem {
                     format!("múi giờ \"{value}\" không tồn tại (ví dụ đúng: Asia/Ho_Chi_Minh)")
                 } else {
                     format!("unknown time zone \"{value}\" (e.g. Asia/Ho_Chi_Minh)")
+                }
+            }
+            BadBind { value } => {
+                if vi {
+                    format!("địa chỉ trang web \"{value}\" không hợp lệ, cần dạng địa_chỉ:cổng, ví dụ 127.0.0.1:8080")
+                } else {
+                    format!(
+                        "web address \"{value}\" is not valid, expected address:port, e.g. 127.0.0.1:8080"
+                    )
                 }
             }
             BadLimit { name, value } => {

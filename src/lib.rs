@@ -31,6 +31,7 @@ pub mod probe;
 pub mod quota;
 pub mod report;
 pub mod report_docx;
+pub mod report_file;
 pub mod report_format;
 pub mod report_xlsx;
 pub mod source;

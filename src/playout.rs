@@ -47,6 +47,31 @@ pub enum PlayLevel {
     Emergency,
 }
 
+/// What the daemon is doing, published for the web page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// The item on the air, if any.
+    pub playing: Option<NowPlaying>,
+    /// Why airings are held back (no sound device, a broken file), and
+    /// until when.
+    pub trouble: Option<(DateTime<Utc>, String)>,
+}
+
+/// The item on the air.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NowPlaying {
+    /// The clip id.
+    pub clip: String,
+    /// The directive it serves.
+    pub directive: Option<String>,
+    /// Why it plays.
+    pub kind: Kind,
+    /// When it started.
+    pub started: DateTime<Utc>,
+    /// When it should end.
+    pub ends: DateTime<Utc>,
+}
+
 /// A request from the control channel.
 #[derive(Debug)]
 pub enum Command {
@@ -212,6 +237,8 @@ pub struct Daemon<C: Clock> {
     failures_in_row: u32,
     /// Report reminders already given: (directive, due date, days before).
     reminded: std::collections::BTreeSet<(String, chrono::NaiveDate, i64)>,
+    /// What the web page shows as "now playing" and as trouble.
+    status: tokio::sync::watch::Sender<Status>,
 }
 
 /// How one attempt to air ended, for the log.
@@ -241,7 +268,13 @@ impl<C: Clock + 'static> Daemon<C> {
             retry: None,
             failures_in_row: 0,
             reminded: Default::default(),
+            status: tokio::sync::watch::Sender::new(Status::default()),
         })
+    }
+
+    /// Follows what the daemon is doing (the item on the air, trouble).
+    pub fn status(&self) -> tokio::sync::watch::Receiver<Status> {
+        self.status.subscribe()
     }
 
     /// The station as last loaded without errors.
@@ -273,6 +306,12 @@ impl<C: Clock + 'static> Daemon<C> {
             };
             self.record_missed(now, &busy)?;
             let next = self.replan(now)?;
+            let trouble = self.retry.clone();
+            self.status.send_if_modified(|s| {
+                let changed = s.trouble != trouble;
+                s.trouble = trouble;
+                changed
+            });
             self.remind(now);
             let wake_at = match &next {
                 Some(a) if self.audio.open => a.start.with_timezone(&Utc),
@@ -618,6 +657,15 @@ impl<C: Clock + 'static> Daemon<C> {
         self.append(start_rec)?;
         self.store.settle(&id)?;
         tracing::info!(clip = %a.clip, directive = ?a.directive, kind = kind.as_str(), "{}", self.lang().pick("phát", "airing"));
+        self.status.send_modify(|s| {
+            s.playing = Some(NowPlaying {
+                clip: a.clip.clone(),
+                directive: a.directive.clone(),
+                kind,
+                started,
+                ends: started + Duration::milliseconds(clip.duration_ms as i64),
+            })
+        });
 
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, mut rx) = oneshot::channel();
@@ -717,6 +765,7 @@ impl<C: Clock + 'static> Daemon<C> {
             ..self.record_for(a, kind, &id, Event::End, self.clock.now())
         };
         self.append(end_rec)?;
+        self.status.send_modify(|s| s.playing = None);
         if attempt.outcome == Outcome::Failed {
             self.audio.close(); // reopen next time: the device may come back
             self.retry = Some((self.clock.now() + self.next_backoff(), end_rec_reason));

@@ -26,6 +26,41 @@ struct RawConfig {
     fixed: Vec<RawFixed>,
     #[serde(default)]
     output: RawOutput,
+    #[serde(default)]
+    web: RawWeb,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeb {
+    enabled: Option<bool>,
+    bind: Option<Spanned<String>>,
+    max_file_mb: Option<Spanned<i64>>,
+    max_request_mb: Option<Spanned<i64>>,
+}
+
+/// The officer's web page, served by `loa run` (`[web]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebConfig {
+    /// Whether `loa run` serves the page at all.
+    pub enabled: bool,
+    /// Where it listens; loopback needs no login, any other address does.
+    pub bind: std::net::SocketAddr,
+    /// The largest clip one upload may carry, in bytes.
+    pub max_file_bytes: u64,
+    /// The largest upload request (several files at once), in bytes.
+    pub max_request_bytes: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            enabled: true,
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_file_bytes: 200 << 20,
+            max_request_bytes: 1024 << 20,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,6 +180,8 @@ pub struct Station {
     pub letterhead: Letterhead,
     /// The sound output the daemon plays to.
     pub output: OutputConfig,
+    /// The web page.
+    pub web: WebConfig,
     /// The config file itself.
     pub config_path: PathBuf,
 }
@@ -217,6 +254,8 @@ impl Station {
             }
         }
 
+        let web = validate_web(&raw.web, src, &mut errors);
+
         let mut fixed = Vec::new();
         for rf in &raw.fixed {
             match FixedItem::validate(rf, src, &windows) {
@@ -240,6 +279,7 @@ impl Station {
             limits,
             fixed,
             output,
+            web,
             letterhead: Letterhead {
                 issuer: raw.station.issuer,
                 place: raw.station.place,
@@ -251,6 +291,12 @@ impl Station {
             },
             config_path: src.path.clone(),
         })
+    }
+
+    /// The folder removed clips are moved to (never deleted: the log
+    /// still names them by hash).
+    pub fn trash_dir(&self) -> PathBuf {
+        self.data_dir.join("trash")
     }
 
     /// The index of the window called `name`.
@@ -475,4 +521,37 @@ gap_seconds = 3                # silence between two items
         let bare = Station::from_source(&SourceFile::new("c.toml", ISSUE_EXAMPLE)).unwrap();
         assert_eq!(bare.letterhead, Letterhead::default());
     }
+}
+
+fn validate_web(raw: &RawWeb, src: &SourceFile, errors: &mut Vec<ConfigError>) -> WebConfig {
+    let mut web = WebConfig::default();
+    if let Some(e) = raw.enabled {
+        web.enabled = e;
+    }
+    if let Some(b) = &raw.bind {
+        let text = b.get_ref().trim();
+        // "localhost:8080" is what people write; the resolver is not needed for it.
+        let text = text.replacen("localhost:", "127.0.0.1:", 1);
+        match text.parse::<std::net::SocketAddr>() {
+            Ok(a) => web.bind = a,
+            Err(_) => errors.push(src.error_at(
+                b,
+                Problem::BadBind {
+                    value: b.get_ref().clone(),
+                },
+            )),
+        }
+    }
+    for (name, value, out) in [
+        ("max_file_mb", &raw.max_file_mb, &mut web.max_file_bytes),
+        ("max_request_mb", &raw.max_request_mb, &mut web.max_request_bytes),
+    ] {
+        if let Some(v) = value {
+            match src.count(name, v, 1) {
+                Ok(mb) => *out = u64::from(mb) << 20,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    web
 }

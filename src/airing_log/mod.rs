@@ -676,6 +676,12 @@ impl AiringLog {
         self.query(&sql, [])
     }
 
+    /// When the first record's airing was planned: where the log begins.
+    pub fn first_planned(&self) -> Result<Option<DateTime<Utc>>, LogError> {
+        let sql = format!("SELECT {COLUMNS} FROM records ORDER BY seq LIMIT 1");
+        Ok(self.query(&sql, [])?.first().map(|r| r.planned))
+    }
+
     /// The last `n` records, oldest first.
     pub fn latest(&self, n: usize) -> Result<Vec<Record>, LogError> {
         let n = i64::try_from(n).unwrap_or(i64::MAX);

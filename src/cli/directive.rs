@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{write_atomically, ConfigArg, Context};
-use crate::directive_import::{self, Due, Extraction, Medium, What};
+use crate::directive_import::{self, Extraction};
 use crate::lang::{Lang, Localize};
 use crate::station::Station;
 
@@ -141,71 +141,26 @@ fn default_path(station: Option<&Station>, stem: &str) -> PathBuf {
 }
 
 fn summary(x: &Extraction, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
-    let none = lang.pick("(không thấy)", "(not found)");
-    let or_none = |v: Option<String>| v.unwrap_or_else(|| none.to_string());
-    writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Số, ký hiệu", "Number"),
-        or_none(x.number.as_ref().map(|n| n.value.clone()))
-    )?;
-    writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Cơ quan ban hành", "Issuer"),
-        or_none(x.issuer.as_ref().map(|n| n.value.clone()))
-    )?;
-    writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Ngày ban hành", "Issued"),
-        or_none(x.issued.as_ref().map(|n| n.value.format("%d/%m/%Y").to_string()))
-    )?;
-    writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Trích yếu", "Subject"),
-        or_none(x.subject.as_ref().map(|n| n.value.clone()))
-    )?;
-    let d = |v: Option<chrono::NaiveDate>| v.map_or("?".to_string(), |d| d.format("%d/%m/%Y").to_string());
-    for q in &x.quotas {
-        let kind = match (q.what, q.airing, q.medium) {
-            (What::Airings, true, _) => lang.pick("Chỉ tiêu phát trên loa", "Airing quota"),
-            (What::Airings, false, _) => lang.pick("Phát trên phương tiện khác", "Airings on other media"),
-            (What::NewItems, _, Medium::Other) => {
-                lang.pick("Tin, bài (phương tiện khác)", "Items (other media)")
-            }
-            (What::NewItems, ..) => lang.pick("Tin, bài mới", "New items"),
-        };
-        let mut line = format!("{kind}: «{}»", q.phrase);
-        if let Some(f) = q.from {
-            line.push_str(&format!(" {} {}", lang.pick("từ", "from"), d(Some(f))));
+    for row in directive_import::review_rows(x, lang) {
+        if row.quote.is_empty() || row.quote == row.value {
+            writeln!(out, "{}: {}", row.label, row.value)?;
+        } else if row.value.starts_with(&row.quote) {
+            writeln!(
+                out,
+                "{}: «{}»{}",
+                row.label,
+                row.quote,
+                &row.value[row.quote.len()..]
+            )?;
+        } else {
+            writeln!(out, "{}: {} «{}»", row.label, row.value, row.quote)?;
         }
-        if q.until.is_some() {
-            line.push_str(&format!(" {} {}", lang.pick("đến", "until"), d(q.until)));
-        }
-        writeln!(out, "{line}")?;
     }
-    for r in &x.reports {
-        let when = match r.due {
-            Due::Once { date } => d(date),
-            Due::Every { months, month, day } => match lang {
-                Lang::Vi => format!("{months} tháng một lần, trước ngày {day:02}/{month:02}"),
-                Lang::En => format!("every {months} months, before {day:02}/{month:02}"),
-            },
-        };
-        writeln!(
-            out,
-            "{}: {when} «{}»",
-            lang.pick("Hạn báo cáo", "Report due"),
-            r.phrase
-        )?;
-    }
-    let flags = x.all_flags();
+    let flags = directive_import::review_flags(x, lang);
     if !flags.is_empty() {
         writeln!(out, "{}:", lang.pick("Cần kiểm tra", "To check"))?;
         for f in flags {
-            writeln!(out, "  - {}", f.localize(lang))?;
+            writeln!(out, "  - {f}")?;
         }
     }
     Ok(())

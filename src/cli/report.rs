@@ -4,13 +4,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{Datelike, Duration};
+use chrono::Datelike;
 
 use super::{date_arg, dates_in_order, load, write_atomically, Context, ReportFormat};
-use crate::airing_log::AiringLog;
-use crate::lang::{Lang, Localize};
-use crate::report::{build, day_start, report_span, ReportRequest};
-use crate::report_format::{to_csv, to_table};
+use crate::lang::Lang;
+use crate::report_file::{choose_directives, produce, ReportFileFormat};
 
 pub(super) struct Options<'a> {
     pub config: &'a Path,
@@ -56,81 +54,27 @@ pub(super) fn run(
     if !dates_in_order(from, to, lang, err)? {
         return Ok(2);
     }
-    let directives: Vec<_> = match opts.directive {
-        None => inputs.directives.clone(),
-        Some(n) => {
-            let found: Vec<_> = inputs
-                .directives
-                .iter()
-                .filter(|d| d.number == n.trim())
-                .cloned()
-                .collect();
-            if found.is_empty() {
-                let known: Vec<&str> = inputs.directives.iter().map(|d| d.number.as_str()).collect();
-                writeln!(
-                    err,
-                    "{}",
-                    match lang {
-                        Lang::Vi => format!("không có văn bản số \"{n}\"; các văn bản: {}", known.join(", ")),
-                        Lang::En =>
-                            format!("there is no directive \"{n}\"; directives: {}", known.join(", ")),
-                    }
-                )?;
-                return Ok(1);
-            }
-            found
-        }
-    };
-    let log = match AiringLog::open_read_only(&inputs.station.data_dir) {
-        Ok(l) => l,
-        Err(e) => {
-            writeln!(err, "{}", e.localize(lang))?;
+    let numbers: Vec<String> = opts.directive.map(|n| vec![n.to_string()]).unwrap_or_default();
+    let directives = match choose_directives(&inputs, &numbers, lang) {
+        Ok(d) => d,
+        Err(msg) => {
+            writeln!(err, "{msg}")?;
             return Ok(1);
         }
     };
-    let (lo, hi) = report_span(&directives, from, to);
-    let records = log.records(
-        Some(day_start(tz, lo)),
-        Some(day_start(tz, hi + Duration::days(1))),
-    )?;
-    // A range wholly before the log began says nothing: say so instead.
-    if let Some(first) = log.records(None, None)?.first() {
-        let first_day = first.planned.with_timezone(&tz).date_naive();
-        if to < first_day {
-            writeln!(
-                err,
-                "{}",
-                match lang {
-                    Lang::Vi => format!(
-                        "nhật ký phát bắt đầu từ ngày {}: khoảng {} – {} chưa có lượt phát nào để báo cáo",
-                        first_day.format("%d/%m/%Y"),
-                        from.format("%d/%m/%Y"),
-                        to.format("%d/%m/%Y")
-                    ),
-                    Lang::En => format!(
-                        "the airing log begins on {first_day}: {from} – {to} has no airings to report"
-                    ),
-                }
-            )?;
+    let format = match opts.format {
+        ReportFormat::Table => ReportFileFormat::Table,
+        ReportFormat::Csv => ReportFileFormat::Csv,
+        ReportFormat::Json => ReportFileFormat::Json,
+        ReportFormat::Xlsx => ReportFileFormat::Xlsx,
+        ReportFormat::Docx => ReportFileFormat::Docx,
+    };
+    let bytes = match produce(&inputs, &directives, from, to, today, format, lang) {
+        Ok(b) => b,
+        Err(msg) => {
+            writeln!(err, "{msg}")?;
             return Ok(1);
         }
-    }
-    let report = build(ReportRequest {
-        station: &inputs.station,
-        directives: &directives,
-        catalog: &inputs.catalog,
-        records: &records,
-        from,
-        to,
-        today,
-        head: log.head()?,
-    });
-    let bytes = match opts.format {
-        ReportFormat::Table => to_table(&report, lang).into_bytes(),
-        ReportFormat::Csv => to_csv(&report, lang)?,
-        ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
-        ReportFormat::Xlsx => crate::report_xlsx::to_xlsx(&report, lang)?,
-        ReportFormat::Docx => crate::report_docx::to_docx(&report, &inputs.station, today, lang)?,
     };
     match opts.output {
         Some(path) => {

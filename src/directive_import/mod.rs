@@ -16,6 +16,7 @@ mod draft;
 mod header;
 mod input;
 mod quotas;
+mod review;
 mod text;
 
 use chrono::NaiveDate;
@@ -27,6 +28,7 @@ use text::{lower, tokenize};
 
 pub use draft::{draft_toml, file_stem};
 pub use input::{decode_text, read_document, ReadError};
+pub use review::{review_flags, review_rows, ReviewRow};
 pub use text::normalize;
 
 /// A value with the words that state it and the sentence around them.
