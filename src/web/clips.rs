@@ -49,8 +49,8 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
             }
             p.muted.small {
                 (match lang {
-                    Lang::Vi => format!("Mỗi tệp tối đa {} MB. Tệp được giải mã hết để kiểm tra trước khi vào thư viện.", web.max_file_bytes >> 20),
-                    Lang::En => format!("Up to {} MB per file. Each file is decoded in full and checked before it enters the library.", web.max_file_bytes >> 20),
+                    Lang::Vi => format!("Mỗi tệp tối đa {}. Tệp được giải mã hết để kiểm tra trước khi vào thư viện.", size_text(web.max_file_bytes)),
+                    Lang::En => format!("Up to {} per file. Each file is decoded in full and checked before it enters the library.", size_text(web.max_file_bytes)),
                 })
             }
         }
@@ -228,8 +228,8 @@ pub(crate) async fn upload(
         if too_big {
             results.push(UploadResult {
                 message: match lang {
-                    Lang::Vi => format!("tệp lớn hơn giới hạn {} MB, không nhận", max_file >> 20),
-                    Lang::En => format!("larger than the {} MB limit, refused", max_file >> 20),
+                    Lang::Vi => format!("tệp lớn hơn giới hạn {}, không nhận", size_text(max_file)),
+                    Lang::En => format!("larger than the {} limit, refused", size_text(max_file)),
                 },
                 name,
                 ok: false,
@@ -305,10 +305,10 @@ pub(crate) async fn upload(
 
 fn request_problem(status: StatusCode, state: &WebState, lang: Lang) -> String {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let mb = state.inner.web.max_request_bytes >> 20;
+        let limit = size_text(state.inner.web.max_request_bytes);
         match lang {
-            Lang::Vi => format!("tổng dung lượng một lần tải vượt {mb} MB: chia thành nhiều lần"),
-            Lang::En => format!("one upload may carry at most {mb} MB in all: send fewer files at a time"),
+            Lang::Vi => format!("tổng dung lượng một lần tải vượt {limit}: chia thành nhiều lần"),
+            Lang::En => format!("one upload may carry at most {limit} in all: send fewer files at a time"),
         }
     } else {
         lang.pick(
@@ -444,5 +444,14 @@ pub(crate) async fn audio(
     match tower_http::services::ServeFile::new(path).oneshot(request).await {
         Ok(r) => r.into_response(),
         Err(e) => match e {},
+    }
+}
+
+/// "200 MB", or "20 KB" for limits under a megabyte (tests, small PCs).
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{} KB", bytes / 1000)
     }
 }

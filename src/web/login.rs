@@ -105,7 +105,7 @@ pub(crate) async fn submit(
             inner.limiter.record_success(ip);
             let session = inner.sessions.create(&user, now);
             tracing::info!(user = %user, %ip, "{}", lang.pick("đăng nhập trang web", "web login"));
-            let https = false;
+            let https = ctx.https;
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().append(
                 header::SET_COOKIE,

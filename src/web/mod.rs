@@ -195,6 +195,8 @@ pub(crate) struct Ctx {
     pub flash: Option<Flash>,
     /// The path asked for, for the language switch links.
     pub path: String,
+    /// The request came through a TLS proxy: cookies can be `Secure`.
+    pub https: bool,
 }
 
 /// A one-time message: text and whether it reports a problem.
@@ -392,6 +394,7 @@ async fn guard(State(state): State<WebState>, request: Request, next: Next) -> R
         csrf,
         flash,
         path: path.clone(),
+        https,
     });
     parts.extensions.insert(ClientIp(
         parts
