@@ -139,15 +139,9 @@ impl Users {
     /// different keyboards (precomposed or combining accents) is one name
     /// and one password.
     pub fn set_password(&mut self, name: &str, password: &str) -> Result<(), AuthError> {
-        let name = valid_name(name).ok_or_else(|| AuthError::BadName {
-            name: name.to_string(),
-        })?;
+        let name = check_name(name)?;
+        check_password(password)?;
         let password = nfc(password);
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AuthError::PasswordTooShort {
-                min: MIN_PASSWORD_CHARS,
-            });
-        }
         let hash = Argon2::default()
             .hash_password(password.as_bytes())
             .map_err(|e| AuthError::Hash {
@@ -195,6 +189,26 @@ impl Users {
             }
         }
     }
+}
+
+/// `name` in Unicode NFC (the form it is stored and compared in) when it
+/// is an acceptable user name; otherwise the error saying what is allowed.
+/// For asking the password only once the name is known to be good.
+pub fn check_name(name: &str) -> Result<String, AuthError> {
+    valid_name(name).ok_or_else(|| AuthError::BadName {
+        name: name.to_string(),
+    })
+}
+
+/// Whether `password` is long enough (at least [`MIN_PASSWORD_CHARS`]
+/// characters, counted in NFC).
+pub fn check_password(password: &str) -> Result<(), AuthError> {
+    if nfc(password).chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AuthError::PasswordTooShort {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    Ok(())
 }
 
 fn nfc(s: &str) -> String {
