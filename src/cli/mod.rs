@@ -12,6 +12,7 @@ mod plan;
 mod play_now;
 mod report;
 mod run;
+mod user;
 
 use crate::fsutil::write_atomically;
 use std::ffi::OsString;
@@ -111,6 +112,9 @@ enum Command {
     /// Văn bản chỉ đạo: nhập từ công văn / directives: import from a document.
     #[command(subcommand)]
     Directive(directive::DirectiveCommand),
+    /// Tài khoản đăng nhập trang web / web page logins.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Chạy phát tự động / run the playout daemon.
     Run(ConfigArg),
     /// Các thiết bị âm thanh / list the sound outputs.
@@ -218,6 +222,7 @@ pub fn run(
         ),
         Command::Deadlines(c) => deadlines::run(&c.config, ctx, lang, out, err),
         Command::Directive(d) => directive::run(d, ctx, lang, out, err),
+        Command::User(u) => user::run(u, lang, out, err),
         Command::Devices => devices::run(lang, out),
         Command::PlayNow { config, clip, level } => {
             play_now::run(&config.config, clip, level == "emergency", lang, out, err)
