@@ -89,6 +89,9 @@ pub(crate) async fn submit(
         );
         return (StatusCode::TOO_MANY_REQUESTS, body).into_response();
     }
+    // Counted as a failure before the slow check, so parallel attempts
+    // cannot all slip past the limit; a success clears it.
+    inner.limiter.record_failure(ip, now);
     let config = inner.config.clone();
     let (user, password) = (f.user.trim().to_string(), f.password);
     let name = user.clone();
@@ -119,7 +122,6 @@ pub(crate) async fn submit(
             r
         }
         Ok(false) => {
-            inner.limiter.record_failure(ip, now);
             tracing::warn!(user = %user, %ip, "{}", lang.pick("đăng nhập sai", "failed web login"));
             let msg = lang.pick("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password.");
             let body = layout(
