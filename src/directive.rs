@@ -67,6 +67,13 @@ pub struct ClipPattern {
     pub at: Location,
 }
 
+/// How a `clips` entry matches clip ids: the entry trimmed, as a glob.
+/// The one place this is decided, so the library's editing of `clips`
+/// agrees with what the planner will match.
+pub fn clip_matcher(entry: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    globset::Glob::new(entry.trim()).map(|g| g.compile_matcher())
+}
+
 /// A validated directive.
 #[derive(Debug, Clone)]
 pub struct Directive {
@@ -126,10 +133,10 @@ impl Directive {
         let mut clips = Vec::new();
         for c in &raw.clips {
             let text = c.get_ref().trim().to_string();
-            match globset::Glob::new(&text) {
-                Ok(g) => clips.push(ClipPattern {
+            match clip_matcher(&text) {
+                Ok(matcher) => clips.push(ClipPattern {
                     text,
-                    matcher: g.compile_matcher(),
+                    matcher,
                     at: Location::at(&src.path, &src.text, c.span().start),
                 }),
                 Err(e) => errors.push(src.error_at(
