@@ -40,7 +40,9 @@ end = "19:00"
 /// A one-second mono 8 kHz WAV whose samples depend on `seed`, so every
 /// clip has its own hash.
 fn wav(seed: u32) -> Vec<u8> {
-    let samples: Vec<i16> = (0..8000u32).map(|i| ((i * (seed + 3)) % 2000) as i16 - 1000).collect();
+    let samples: Vec<i16> = (0..8000u32)
+        .map(|i| ((i * (seed + 3)) % 2000) as i16 - 1000)
+        .collect();
     let data_len = (samples.len() * 2) as u32;
     let mut v = Vec::new();
     v.extend_from_slice(b"RIFF");
@@ -183,12 +185,23 @@ fn main() {
             let res = app.oneshot(req).await.unwrap();
             let status = res.status();
             let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-            assert_eq!(status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&body));
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{path}: {}",
+                String::from_utf8_lossy(&body)
+            );
             body.len()
         })
     };
     println!("{:<44} {:>10} {:>10} {:>9}", "page", "median ms", "× load", "KiB");
-    println!("{:<44} {:>10.1} {:>10} {:>9}", "(baseline) Inputs::load, cached catalog", ms(baseline), "1.0", "-");
+    println!(
+        "{:<44} {:>10.1} {:>10} {:>9}",
+        "(baseline) Inputs::load, cached catalog",
+        ms(baseline),
+        "1.0",
+        "-"
+    );
     for path in [
         "/",
         "/calendar",

@@ -351,7 +351,7 @@ async fn an_upload_cannot_escape_the_audio_folder_or_replace_a_clip() {
     let (s, json) = p
         .upload(
             &[
-                ("../../config/loa.toml.wav", fixture("tone.wav")),
+                ("../../config/loa.toml.flac", fixture("tone.flac")),
                 // Same name as a clip, other content: kept apart.
                 ("antq-1.wav", fixture("tone.mp3")),
             ],
@@ -361,7 +361,8 @@ async fn an_upload_cannot_escape_the_audio_folder_or_replace_a_clip() {
     assert_eq!(s, StatusCode::OK, "{json}");
     let config = std::fs::read_to_string(p.root.join("config/loa.toml")).unwrap();
     assert!(config.contains("[station]"), "the config was not touched");
-    assert!(!p.root.join("loa.toml.wav").exists());
+    assert!(!p.root.join("loa.toml.flac").exists());
+    assert_eq!(json["results"][0]["ok"], true, "{json}");
     let files = p.audio_files();
     assert!(files.iter().any(|f| f.starts_with("loa.toml")), "{files:?}");
     assert_eq!(
@@ -371,6 +372,15 @@ async fn an_upload_cannot_escape_the_audio_folder_or_replace_a_clip() {
     let second = &json["results"][1];
     assert_eq!(second["ok"], true, "{json}");
     assert_ne!(second["id"], "antq-1", "{json}");
+    // The same bytes under another name are the clip already there.
+    let before = p.audio_files();
+    let (_, json) = p.upload(&[("khac.wav", fixture("tone.wav"))], Some(&token)).await;
+    assert_eq!(json["results"][0]["id"], "antq-1", "{json}");
+    assert!(
+        json["results"][0]["message"].as_str().unwrap().contains("đã có"),
+        "{json}"
+    );
+    assert_eq!(p.audio_files(), before);
 }
 
 #[tokio::test]
