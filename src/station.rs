@@ -428,6 +428,39 @@ fn validate_limits(raw: &RawLimits, src: &SourceFile, errors: &mut Vec<ConfigErr
     }
 }
 
+fn validate_web(raw: &RawWeb, src: &SourceFile, errors: &mut Vec<ConfigError>) -> WebConfig {
+    let mut web = WebConfig::default();
+    if let Some(e) = raw.enabled {
+        web.enabled = e;
+    }
+    if let Some(b) = &raw.bind {
+        let text = b.get_ref().trim();
+        // "localhost:8080" is what people write; the resolver is not needed for it.
+        let text = text.replacen("localhost:", "127.0.0.1:", 1);
+        match text.parse::<std::net::SocketAddr>() {
+            Ok(a) => web.bind = a,
+            Err(_) => errors.push(src.error_at(
+                b,
+                Problem::BadBind {
+                    value: b.get_ref().clone(),
+                },
+            )),
+        }
+    }
+    for (name, value, out) in [
+        ("max_file_mb", &raw.max_file_mb, &mut web.max_file_bytes),
+        ("max_request_mb", &raw.max_request_mb, &mut web.max_request_bytes),
+    ] {
+        if let Some(v) = value {
+            match src.count(name, v, 1) {
+                Ok(mb) => *out = u64::from(mb) << 20,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    web
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,37 +554,4 @@ gap_seconds = 3                # silence between two items
         let bare = Station::from_source(&SourceFile::new("c.toml", ISSUE_EXAMPLE)).unwrap();
         assert_eq!(bare.letterhead, Letterhead::default());
     }
-}
-
-fn validate_web(raw: &RawWeb, src: &SourceFile, errors: &mut Vec<ConfigError>) -> WebConfig {
-    let mut web = WebConfig::default();
-    if let Some(e) = raw.enabled {
-        web.enabled = e;
-    }
-    if let Some(b) = &raw.bind {
-        let text = b.get_ref().trim();
-        // "localhost:8080" is what people write; the resolver is not needed for it.
-        let text = text.replacen("localhost:", "127.0.0.1:", 1);
-        match text.parse::<std::net::SocketAddr>() {
-            Ok(a) => web.bind = a,
-            Err(_) => errors.push(src.error_at(
-                b,
-                Problem::BadBind {
-                    value: b.get_ref().clone(),
-                },
-            )),
-        }
-    }
-    for (name, value, out) in [
-        ("max_file_mb", &raw.max_file_mb, &mut web.max_file_bytes),
-        ("max_request_mb", &raw.max_request_mb, &mut web.max_request_bytes),
-    ] {
-        if let Some(v) = value {
-            match src.count(name, v, 1) {
-                Ok(mb) => *out = u64::from(mb) << 20,
-                Err(e) => errors.push(e),
-            }
-        }
-    }
-    web
 }

@@ -154,8 +154,7 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx, Query(q): Quer
                 @let is_today = *d == snap.today;
                 section.day.today[is_today].past[*d < snap.today] {
                     h2 { (weekday(*d, lang)) " " span.date { (d.format("%d/%m")) } }
-                    @let mut names: Vec<String> = station.windows.iter().filter(|w| w.is_open_on(*d)).map(|w| w.name.clone()).collect();
-                    @if cells.contains_key(&(*d, String::new())) { @let _ = names.push(String::new()); }
+                    @let names = session_names(station, &cells, *d);
                     @if names.is_empty() { p.muted.small { (lang.pick("không phát", "no session")) } }
                     @for name in &names {
                         div.session {
@@ -201,6 +200,24 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx, Query(q): Quer
         p.muted.small { (lang.pick("Cập nhật lúc ", "As of ")) (hm(&snap.now.with_timezone(&tz))) }
     };
     layout(&ctx, &station.name, &title, "/calendar", content).into_response()
+}
+
+/// The day's sessions in order, and "" last when something aired outside them.
+fn session_names(
+    station: &crate::station::Station,
+    cells: &BTreeMap<(NaiveDate, String), Vec<Entry>>,
+    day: NaiveDate,
+) -> Vec<String> {
+    let mut names: Vec<String> = station
+        .windows
+        .iter()
+        .filter(|w| w.is_open_on(day))
+        .map(|w| w.name.clone())
+        .collect();
+    if cells.contains_key(&(day, String::new())) {
+        names.push(String::new());
+    }
+    names
 }
 
 fn tooltip(e: &Entry, lang: Lang) -> String {

@@ -423,20 +423,22 @@ pub(crate) async fn save(State(state): State<WebState>, ctx: Ctx, body: Bytes) -
     }
     let _writing = state.inner.writes.lock().await;
     let st = state.clone();
-    let result = blocking(move || {
-        let snap = match Snapshot::load(&st, lang) {
-            Ok(s) => s,
-            Err(e) => return Err((None, e)),
-        };
-        let outcome = check_and_write(&snap, &file, &text, &clips, overwrite, lang);
-        match outcome {
-            Ok(path) => Ok(path),
-            Err((text, errors)) => Err((Some((snap, file, text, clips, errors)), String::new())),
-        }
+    let result = blocking(move || match Snapshot::load(&st, lang) {
+        Err(e) => Saved::Broken(e),
+        Ok(snap) => match check_and_write(&snap, &file, &text, &clips, overwrite, lang) {
+            Ok(path) => Saved::Written(path),
+            Err((text, errors)) => Saved::Refused(Box::new(Refusal {
+                snap,
+                file,
+                text,
+                clips,
+                errors,
+            })),
+        },
     })
     .await;
     match result {
-        Ok(path) => redirect_with_flash(
+        Saved::Written(path) => redirect_with_flash(
             "/directives",
             &match lang {
                 Lang::Vi => format!("Đã lưu {}. Chương trình phát tự nạp lại.", path.display()),
@@ -444,16 +446,18 @@ pub(crate) async fn save(State(state): State<WebState>, ctx: Ctx, body: Bytes) -
             },
             false,
         ),
-        Err((None, e)) => error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
-        Err((Some((snap, file, text, clips, errors)), _)) => {
+        Saved::Broken(e) => error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Saved::Refused(r) => {
             let exists =
-                sanitize_file(&file).is_some_and(|f| snap.inputs.station.schedules_dir.join(f).exists());
-            let body = review(&ctx, &snap, None, "", &file, &text, &clips, exists, &errors);
+                sanitize_file(&r.file).is_some_and(|f| r.snap.inputs.station.schedules_dir.join(f).exists());
+            let body = review(
+                &ctx, &r.snap, None, "", &r.file, &r.text, &r.clips, exists, &r.errors,
+            );
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 layout(
                     &ctx,
-                    &snap.inputs.station.name,
+                    &r.snap.inputs.station.name,
                     lang.pick("Kiểm tra văn bản", "Review the directive"),
                     "/directives",
                     body,
@@ -462,6 +466,25 @@ pub(crate) async fn save(State(state): State<WebState>, ctx: Ctx, body: Bytes) -
                 .into_response()
         }
     }
+}
+
+/// How a save ended.
+enum Saved {
+    /// Written to this file.
+    Written(PathBuf),
+    /// The station itself could not be loaded.
+    Broken(String),
+    /// The draft was refused; the form is shown again.
+    Refused(Box<Refusal>),
+}
+
+/// A refused draft, to show again with the reasons.
+struct Refusal {
+    snap: Snapshot,
+    file: String,
+    text: String,
+    clips: Vec<String>,
+    errors: Vec<String>,
 }
 
 /// A file name for `schedules/`: one plain name ending in `.toml`.
