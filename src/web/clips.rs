@@ -147,7 +147,12 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
 
 /// Percent-encodes a clip id for a URL path.
 fn percent(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(id, KEEP).to_string()
 }
 
 /// One file's result.
