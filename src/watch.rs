@@ -15,6 +15,12 @@ pub fn watch(paths: &[&Path], changes: mpsc::Sender<()>) -> notify::Result<notif
             if matches!(event.kind, notify::EventKind::Access(_)) {
                 return;
             }
+            // Hidden files are the temporaries of atomic writes and uploads
+            // (`.name.tmp`, `.upload-….part`): the rename or link that
+            // finishes them is the change worth a reload.
+            if !event.paths.is_empty() && event.paths.iter().all(|p| is_hidden(p)) {
+                return;
+            }
             let _ = changes.try_send(());
         }
     })?;
@@ -24,4 +30,22 @@ pub fn watch(paths: &[&Path], changes: mpsc::Sender<()>) -> notify::Result<notif
         }
     }
     Ok(watcher)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hidden_names_are_hidden() {
+        assert!(is_hidden(Path::new("audio/.upload-1-0.part")));
+        assert!(is_hidden(Path::new("schedules/.125.toml.tmp")));
+        assert!(!is_hidden(Path::new("schedules/125.toml")));
+        assert!(!is_hidden(Path::new("audio/ban-tin.mp3")));
+    }
 }
