@@ -6,7 +6,7 @@ use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, TimeZone};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use super::Ctx;
 use crate::lang::Lang;
@@ -141,10 +141,4 @@ pub(crate) fn lines(text: &str) -> Markup {
             (l)
         }
     }
-}
-
-/// A raw snippet (only for constant markup written here).
-#[allow(dead_code)]
-pub(crate) fn raw(s: &'static str) -> PreEscaped<&'static str> {
-    PreEscaped(s)
 }
