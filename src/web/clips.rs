@@ -14,17 +14,16 @@ use serde::{Deserialize, Serialize};
 use tower::ServiceExt;
 
 use super::page::{csrf_field, dmy, layout, mmss};
-use super::snapshot::{blocking, Snapshot};
+use super::snapshot::{blocking, for_page, Snapshot};
 use super::{error_page, redirect_with_flash, Ctx, WebState};
 use crate::lang::{Lang, Localize};
 use crate::library::{self, AddOutcome, AssignOutcome};
 
 pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
     let lang = ctx.lang;
-    let st = state.clone();
-    let snap = match blocking(move || Snapshot::load(&st, lang)).await {
+    let snap = match for_page(&state, &ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(page) => return page,
     };
     let web = &state.inner.web;
     let directives = &snap.inputs.directives;

@@ -12,17 +12,16 @@ use serde::Deserialize;
 use tokio::sync::oneshot;
 
 use super::page::{csrf_field, layout, mmss};
-use super::snapshot::{blocking, Snapshot};
+use super::snapshot::for_page;
 use super::{error_page, Ctx, WebState};
 use crate::lang::Lang;
 use crate::playout::{Command, PlayLevel};
 
 pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
     let lang = ctx.lang;
-    let st = state.clone();
-    let snap = match blocking(move || Snapshot::load(&st, lang)).await {
+    let snap = match for_page(&state, &ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(page) => return page,
     };
     let content = html! {
         section.card.danger-zone {
@@ -64,10 +63,9 @@ pub(crate) struct EmergencyForm {
 /// The confirmation step.
 pub(crate) async fn ask(State(state): State<WebState>, ctx: Ctx, Form(f): Form<EmergencyForm>) -> Response {
     let lang = ctx.lang;
-    let st = state.clone();
-    let snap = match blocking(move || Snapshot::load(&st, lang)).await {
+    let snap = match for_page(&state, &ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(page) => return page,
     };
     let Some(clip) = snap.inputs.catalog.clips.get(&f.clip) else {
         return error_page(&ctx, StatusCode::NOT_FOUND, &no_clip(&f.clip, lang));

@@ -8,7 +8,7 @@ use chrono::Datelike;
 use maud::html;
 
 use super::page::layout;
-use super::snapshot::{blocking, Snapshot};
+use super::snapshot::{blocking, for_page, Snapshot};
 use super::{error_page, Ctx, WebState};
 use crate::lang::Lang;
 use crate::report_file::{choose_directives, file_name, produce, ReportFileFormat};
@@ -16,10 +16,9 @@ use crate::source::parse_date_text;
 
 pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
     let lang = ctx.lang;
-    let st = state.clone();
-    let snap = match blocking(move || Snapshot::load(&st, lang)).await {
+    let snap = match for_page(&state, &ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(page) => return page,
     };
     let today = snap.today;
     let first = today.with_day(1).unwrap_or(today);

@@ -90,6 +90,19 @@ impl Snapshot {
     }
 }
 
+/// Loads the station for a page that needs nothing more; the error is
+/// the page to show instead.
+pub(crate) async fn for_page(
+    state: &WebState,
+    ctx: &super::Ctx,
+) -> Result<Snapshot, axum::response::Response> {
+    let st = state.clone();
+    let lang = ctx.lang;
+    blocking(move || Snapshot::load(&st, lang))
+        .await
+        .map_err(|e| super::error_page(ctx, axum::http::StatusCode::INTERNAL_SERVER_ERROR, &e))
+}
+
 /// Runs blocking work (files, SQLite, decoding) off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     match tokio::task::spawn_blocking(f).await {
