@@ -388,7 +388,7 @@ fn review(
                         }
                     }
                 }
-                label { (lang.pick("Bản nháp (có thể sửa; mỗi giá trị kèm câu gốc ở dòng chú thích)", "Draft (editable; each value has its source in a comment)")) br;
+                label.block { (lang.pick("Bản nháp (có thể sửa; mỗi giá trị kèm câu gốc ở dòng chú thích)", "Draft (editable; each value has its source in a comment)")) br;
                     textarea name="toml" rows="24" spellcheck="false" { (draft) } }
                 button type="submit" { (lang.pick("Kiểm tra và lưu", "Check and save")) }
                 " " a href="/directives" { (lang.pick("Hủy", "Cancel")) }
