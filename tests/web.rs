@@ -468,6 +468,22 @@ async fn the_emergency_needs_a_confirmation_and_reaches_the_daemon() {
         .post_form("/emergency", &[("clip", "nope"), ("csrf", &token)])
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{html}");
+
+    // A manual play from the library goes to the daemon as manual.
+    let (s, h, _) = p
+        .post_form("/clips/play", &[("clip", "antq-1"), ("csrf", &token)])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), Some("/clips"));
+    assert_eq!(
+        p.commands.lock().unwrap().last(),
+        Some(&("antq-1".to_string(), PlayLevel::Manual))
+    );
+    let (_, html) = p.get("/clips").await;
+    assert!(
+        html.contains("đang phát antq-1"),
+        "the daemon's answer is shown: {html}"
+    );
 }
 
 #[tokio::test]

@@ -112,6 +112,12 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
                                 }
                             }
                             td {
+                                form.play.inline method="post" action="/clips/play"
+                                    title=(lang.pick("Phát ngay trong buổi đang mở (sau mục đang phát)", "Play now in the open session (after the current item)")) {
+                                    (csrf_field(&ctx))
+                                    input type="hidden" name="clip" value=(id);
+                                    button.secondary type="submit" { (lang.pick("Phát ngay", "Play now")) }
+                                }
                                 form.remove.inline method="post" action="/clips/remove"
                                     data-confirm=(match lang {
                                         Lang::Vi => format!("Chuyển clip \"{id}\" vào thùng rác?"),
@@ -417,6 +423,23 @@ pub(crate) async fn remove(State(state): State<WebState>, ctx: Ctx, Form(f): For
     match outcome {
         Ok(m) => redirect_with_flash("/clips", &m, false),
         Err(m) => redirect_with_flash("/clips", &m, true),
+    }
+}
+
+/// Plays a clip now inside the open window (an officer's manual play);
+/// the daemon refuses it outside the windows and says so.
+pub(crate) async fn play(State(state): State<WebState>, ctx: Ctx, Form(f): Form<ClipForm>) -> Response {
+    let lang = ctx.lang;
+    match super::emergency::send_play(&state, &f.clip, crate::playout::PlayLevel::Manual, lang).await {
+        Ok(m) => {
+            tracing::info!(clip = %f.clip, user = ?ctx.user, "{}: {m}", lang.pick("phát ngay từ trang web", "play-now from the web page"));
+            redirect_with_flash("/clips", &m, false)
+        }
+        Err(m) => redirect_with_flash(
+            "/clips",
+            &format!("{}{m}", lang.pick("Không phát được: ", "Could not play: ")),
+            true,
+        ),
     }
 }
 

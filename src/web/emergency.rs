@@ -105,6 +105,37 @@ fn no_clip(id: &str, lang: Lang) -> String {
     }
 }
 
+/// Asks the running daemon to play `clip` now; its answer, or why it
+/// could not be asked.
+pub(crate) async fn send_play(
+    state: &WebState,
+    clip: &str,
+    level: PlayLevel,
+    lang: Lang,
+) -> Result<String, String> {
+    let Some(commands) = &state.inner.commands else {
+        return Err(lang
+            .pick(
+                "chương trình phát (loa run) không chạy",
+                "the playout daemon (loa run) is not running",
+            )
+            .to_string());
+    };
+    let (tx, rx) = oneshot::channel();
+    let cmd = Command::PlayNow {
+        clip: clip.to_string(),
+        level,
+        reply: tx,
+    };
+    let stopping = lang
+        .pick("chương trình phát đang dừng", "the daemon is stopping")
+        .to_string();
+    if commands.send(cmd).await.is_err() {
+        return Err(stopping);
+    }
+    rx.await.unwrap_or(Err(stopping))
+}
+
 /// Sends the emergency to the daemon and says what it answered.
 pub(crate) async fn confirm(
     State(state): State<WebState>,
@@ -112,30 +143,7 @@ pub(crate) async fn confirm(
     Form(f): Form<EmergencyForm>,
 ) -> Response {
     let lang = ctx.lang;
-    let answer = match &state.inner.commands {
-        None => Err(lang
-            .pick(
-                "chương trình phát (loa run) không chạy",
-                "the playout daemon (loa run) is not running",
-            )
-            .to_string()),
-        Some(commands) => {
-            let (tx, rx) = oneshot::channel();
-            let cmd = Command::PlayNow {
-                clip: f.clip.clone(),
-                level: PlayLevel::Emergency,
-                reply: tx,
-            };
-            let stopping = lang
-                .pick("chương trình phát đang dừng", "the daemon is stopping")
-                .to_string();
-            if commands.send(cmd).await.is_err() {
-                Err(stopping)
-            } else {
-                rx.await.unwrap_or(Err(stopping))
-            }
-        }
-    };
+    let answer = send_play(&state, &f.clip, PlayLevel::Emergency, lang).await;
     if let Ok(m) = &answer {
         tracing::warn!(clip = %f.clip, user = ?ctx.user, "{}: {m}", lang.pick("phát khẩn cấp từ trang web", "emergency from the web page"));
     }

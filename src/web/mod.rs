@@ -149,6 +149,7 @@ pub fn router(state: WebState) -> Router {
         .route("/clips/assign", post(clips::assign))
         .route("/clips/unassign", post(clips::unassign))
         .route("/clips/remove", post(clips::remove))
+        .route("/clips/play", post(clips::play))
         .route("/audio/{id}", get(clips::audio))
         .route("/directives", get(directives::page))
         .route(
