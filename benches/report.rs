@@ -3,14 +3,14 @@
 //! and XLSX exports of a report holding 1,000,000 airings.
 //! Run with `cargo bench --bench report`; prints medians.
 
+mod common;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use loa::airing_log::{AiringLog, Event, Kind, NewRecord};
+use chrono::NaiveDate;
+use loa::airing_log::AiringLog;
 use loa::catalog::Catalog;
 use loa::directive::Directive;
 use loa::lang::Lang;
-use loa::planner::Outcome;
 use loa::report::{build, day_start, report_span, AiringRow, Report, ReportRequest};
 use loa::report_format::{to_csv, to_table};
 use loa::report_xlsx::to_xlsx;
@@ -69,54 +69,7 @@ fn main() {
     let to = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
 
     // One year: every directive twice a day, one airing in fifty missed.
-    let mut recs = Vec::new();
-    let mut day = from;
-    let mut n = 0u64;
-    while day <= to {
-        for (i, _) in directives.iter().enumerate() {
-            for (k, hour) in [5u32, 17].iter().enumerate() {
-                n += 1;
-                let planned = tz
-                    .from_local_datetime(&day.and_hms_opt(*hour, (i % 60) as u32, k as u32).unwrap())
-                    .unwrap()
-                    .with_timezone(&Utc);
-                let missed = n.is_multiple_of(50);
-                let base = NewRecord {
-                    airing_id: format!("{}/c{i}", planned.to_rfc3339()),
-                    event: Event::Start,
-                    recorded_at: planned,
-                    planned,
-                    actual_start: Some(planned),
-                    actual_end: None,
-                    played_ms: None,
-                    outcome: None,
-                    reason: None,
-                    clip: format!("c{i}"),
-                    clip_sha256: "ab".repeat(32),
-                    directive: Some(format!("{i}/KH")),
-                    kind: Kind::Quota,
-                    station: "Bench".into(),
-                    host: "pc".into(),
-                };
-                if !missed {
-                    recs.push(base.clone());
-                }
-                recs.push(NewRecord {
-                    event: Event::End,
-                    actual_end: Some(planned + chrono::Duration::seconds(60)),
-                    played_ms: (!missed).then_some(60_000),
-                    outcome: Some(if missed {
-                        Outcome::Missed
-                    } else {
-                        Outcome::Completed
-                    }),
-                    reason: missed.then(|| "PC off".to_string()),
-                    ..base
-                });
-            }
-        }
-        day = day.succ_opt().unwrap();
-    }
+    let recs = common::airings(directives.len(), from, to, |i| format!("c{i}"), 50);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut log = AiringLog::open(dir.path()).expect("open log");
     log.append_batch(&recs).expect("append");

@@ -4,17 +4,17 @@
 //! station from its files) measured in the same run.
 //! Run with `cargo bench --bench web`; prints medians.
 
+mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::{NaiveDate, TimeZone, Utc};
-use loa::airing_log::{AiringLog, Event, Kind, NewRecord};
+use loa::airing_log::AiringLog;
 use loa::clock::ManualClock;
 use loa::inputs::Inputs;
 use loa::lang::Lang;
-use loa::planner::Outcome;
 use loa::station::WebConfig;
 use loa::web::{router, WebOptions, WebState};
 use tower::ServiceExt;
@@ -98,44 +98,7 @@ fn main() {
         NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         NaiveDate::from_ymd_opt(2025, 12, 14).unwrap(),
     );
-    let mut recs = Vec::new();
-    let mut day = from;
-    while day <= to {
-        for i in 0..DIRECTIVES {
-            for (k, hour) in [5u32, 17].iter().enumerate() {
-                let planned = tz
-                    .from_local_datetime(&day.and_hms_opt(*hour, (i % 60) as u32, k as u32).unwrap())
-                    .unwrap()
-                    .with_timezone(&Utc);
-                let base = NewRecord {
-                    airing_id: format!("{}/c{i}-0", planned.to_rfc3339()),
-                    event: Event::Start,
-                    recorded_at: planned,
-                    planned,
-                    actual_start: Some(planned),
-                    actual_end: None,
-                    played_ms: None,
-                    outcome: None,
-                    reason: None,
-                    clip: format!("c{i}-0"),
-                    clip_sha256: "ab".repeat(32),
-                    directive: Some(format!("{i}/KH")),
-                    kind: Kind::Quota,
-                    station: "Bench".into(),
-                    host: "pc".into(),
-                };
-                recs.push(base.clone());
-                recs.push(NewRecord {
-                    event: Event::End,
-                    actual_end: Some(planned + chrono::Duration::seconds(1)),
-                    played_ms: Some(1000),
-                    outcome: Some(Outcome::Completed),
-                    ..base
-                });
-            }
-        }
-        day = day.succ_opt().unwrap();
-    }
+    let recs = common::airings(DIRECTIVES, from, to, |i| format!("c{i}-0"), 0);
     AiringLog::open(&root.join("data"))
         .expect("log")
         .append_batch(&recs)

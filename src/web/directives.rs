@@ -73,13 +73,9 @@ pub(crate) async fn page(State(state): State<WebState>, ctx: Ctx) -> Response {
         let snap = Snapshot::load(&st, lang)?;
         let from = snap.today - Duration::days(LOOK_BACK_DAYS);
         let (lo, hi) = report_span(&snap.inputs.directives, from, snap.today);
-        let head = snap
-            .log()
-            .map_err(|e| e.localize(lang))?
-            .and_then(|l| l.head().ok().flatten());
-        let records = snap
-            .log()
-            .map_err(|e| e.localize(lang))?
+        let log = snap.log().map_err(|e| e.localize(lang))?;
+        let head = log.and_then(|l| l.head().ok().flatten());
+        let records = log
             .map(|l| {
                 l.records(
                     Some(day_start(snap.tz, lo)),

@@ -106,7 +106,7 @@ pub(crate) async fn export_csv(State(state): State<WebState>, ctx: Ctx) -> Respo
             return Err(lang.pick("Chưa có nhật ký.", "There is no log yet.").to_string());
         };
         let mut out = Vec::new();
-        export(&log, None, None, snap.tz, ExportFormat::Csv, &mut out).map_err(|e| e.localize(lang))?;
+        export(log, None, None, snap.tz, ExportFormat::Csv, &mut out).map_err(|e| e.localize(lang))?;
         Ok(out)
     })
     .await;

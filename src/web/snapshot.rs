@@ -22,6 +22,8 @@ pub(crate) struct Snapshot {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub tz: Tz,
+    /// The log, opened at the first use and kept for the rest of the request.
+    log: std::cell::OnceCell<Option<AiringLog>>,
 }
 
 impl Snapshot {
@@ -41,16 +43,21 @@ impl Snapshot {
             inputs,
             now,
             tz,
+            log: std::cell::OnceCell::new(),
         })
     }
 
     /// The log, read-only; `Ok(None)` before anything was ever aired.
-    pub fn log(&self) -> Result<Option<AiringLog>, LogError> {
-        match AiringLog::open_read_only(&self.inputs.station.data_dir) {
-            Ok(l) => Ok(Some(l)),
-            Err(LogError::Missing { .. }) => Ok(None),
-            Err(e) => Err(e),
+    pub fn log(&self) -> Result<Option<&AiringLog>, LogError> {
+        if let Some(log) = self.log.get() {
+            return Ok(log.as_ref());
         }
+        let log = match AiringLog::open_read_only(&self.inputs.station.data_dir) {
+            Ok(l) => Some(l),
+            Err(LogError::Missing { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(self.log.get_or_init(|| log).as_ref())
     }
 
     /// Log records planned on `from..=to` (station days).
